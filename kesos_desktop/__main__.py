@@ -1,0 +1,3 @@
+from kesos_desktop.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Persistence: ORM models, engine and migrations. Imported by services only, never by ui/."""

@@ -1,0 +1,92 @@
+"""The database connection: engine, per-connection pragmas, real transactions, sessions.
+
+Services use ``db.read()`` for queries and ``db.write()`` for changes; each is one transaction.
+On SQLite, writes take the write lock up front (BEGIN IMMEDIATE) and are serialised inside the
+process too, so a write never fails half-way on "database is locked".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Stop the sqlite3 module from managing transactions itself (it commits DDL
+        # implicitly); we emit BEGIN ourselves in the "begin" hook below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = "IMMEDIATE" if connection.get_execution_options().get("kesos_write") else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_db_engine(url: str, **kwargs) -> Engine:
+    sa_url = sa.make_url(url)
+    if sa_url.get_backend_name() == "sqlite":
+        connect_args = {"check_same_thread": False, "timeout": 5}
+        engine = sa.create_engine(sa_url, connect_args=connect_args, **kwargs)
+        _install_sqlite_hooks(engine)
+        return engine
+    return sa.create_engine(sa_url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """One database (SQLite file or PostgreSQL server) and its session factories."""
+
+    def __init__(self, url: str, engine: Engine | None = None):
+        self.url = url
+        self.engine = engine or create_db_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._read = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        self._write = sessionmaker(
+            self.engine.execution_options(kesos_write=True), expire_on_commit=False
+        )
+        self._write_lock = threading.RLock() if self.is_sqlite else None
+
+    @property
+    def display_name(self) -> str:
+        """The URL without its password, for the status bar and logs."""
+        return sa.make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def sqlite_path(self) -> str | None:
+        return sa.make_url(self.url).database if self.is_sqlite else None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A writing transaction: committed when the block ends, rolled back on any error."""
+        if self._write_lock is None:
+            with self._write() as session, session.begin():
+                yield session
+            return
+        with self._write_lock, self._write() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Pure domain: enumerations, validation, errors and DTOs. No database, no Qt."""
