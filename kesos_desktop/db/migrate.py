@@ -93,9 +93,12 @@ def backup_before_migration(db: Database, from_revision: str | None) -> Path | N
     return target
 
 
-def upgrade(db: Database, backup: bool = True) -> MigrationResult:
-    """Upgrade ``db`` to the head revision; a no-op (and no Alembic import) when already there."""
-    head = head_revision()
+def upgrade(db: Database, backup: bool = True, target: str | None = None) -> MigrationResult:
+    """Upgrade ``db`` to ``target`` (default: the head revision).
+
+    A no-op, without importing Alembic, when the database is already there.
+    """
+    head = target or head_revision()
     current = current_revision(db)
     if current == head:
         return MigrationResult(current, head, None)
@@ -115,7 +118,7 @@ def upgrade(db: Database, backup: bool = True) -> MigrationResult:
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
-                command.upgrade(_alembic_config(conn), "head")
+                command.upgrade(_alembic_config(conn), head)
                 if db.is_sqlite:
                     problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:
