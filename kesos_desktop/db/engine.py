@@ -12,9 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from kesos_desktop.domain.errors import ConflictError, DatabaseError
+from kesos_desktop.i18n import _
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -75,18 +79,45 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
+        with translated_errors(), self._read() as session, session.begin():
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A writing transaction: committed when the block ends, rolled back on any error."""
         if self._write_lock is None:
-            with self._write() as session, session.begin():
+            with translated_errors(), self._write() as session, session.begin():
                 yield session
             return
-        with self._write_lock, self._write() as session, session.begin():
+        with translated_errors(), self._write_lock, self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Turn driver failures into messages staff can act on (the transaction is rolled back)."""
+    try:
+        yield
+    except StaleDataError as error:
+        raise ConflictError(
+            _("This record was changed or removed on another workstation. Reload it and try again.")
+        ) from error
+    except (exc.OperationalError, exc.InterfaceError) as error:
+        text = str(error.orig if getattr(error, "orig", None) else error).lower()
+        if "locked" in text or "busy" in text:
+            message = _("The database is busy (another program is writing). Try again in a moment.")
+        elif "readonly" in text or "read-only" in text:
+            message = _("The database file is read-only. Check the folder's permissions.")
+        elif "disk" in text and "full" in text:
+            message = _("The disk is full. Free some space; nothing was saved.")
+        elif "not a database" in text or "malformed" in text:
+            message = _("The database file is damaged. Restore it from a backup.")
+        else:
+            message = _(
+                "The database cannot be reached ({detail}). Check the network or the server, "
+                "then try again. Nothing was saved."
+            ).format(detail=str(error.orig if getattr(error, "orig", None) else error)[:160])
+        raise DatabaseError(message) from error

@@ -41,6 +41,13 @@ def validate_profile(data: FacilityProfileDTO) -> dict[str, str]:
     return errors
 
 
+@requires(None, reason="the login screen shows the facility's name before anyone logs in")
+def facility_name(db: Database) -> str:
+    with db.read() as session:
+        profile = session.get(FacilityProfile, 1)
+        return profile.name if profile else ""
+
+
 @requires(Action.FACILITY_VIEW)
 def get_profile(db: Database, actor: Actor) -> FacilityProfileDTO:
     with db.read() as session:

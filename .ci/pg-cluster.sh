@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# A throw-away PostgreSQL cluster for the test suite: a temporary directory, 127.0.0.1 only,
+# trust authentication, a superuser role "kesos", durability switched off for speed.
+#
+#   bash .ci/pg-cluster.sh make test          # start, run the command with KESOS_TEST_PG_URL, remove
+#   bash .ci/pg-cluster.sh                    # start and wait; Ctrl-C stops and removes it
+#   source .ci/pg-cluster.sh; pg_cluster_start; ...; pg_cluster_stop     (what .ci/run does)
+#
+# Uses the newest server under /usr/lib/postgresql/*/bin (Debian's postgresql-NN package).
+# The server never runs as root: as root, it runs as the system user $KESOS_PG_OS_USER
+# (default "kesosci", created when missing); otherwise as the calling user.
+# Port: $KESOS_PG_PORT or the first free one from 55432.
+
+PG_CLUSTER_DIR=""
+PG_CLUSTER_BIN=""
+PG_CLUSTER_PORT=""
+PG_CLUSTER_AS=()
+
+_pg_port_busy() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+pg_cluster_start() {
+    PG_CLUSTER_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [[ -z "$PG_CLUSTER_BIN" || ! -x "$PG_CLUSTER_BIN/initdb" ]]; then
+        echo "pg-cluster: no PostgreSQL server under /usr/lib/postgresql/*/bin" \
+             "(apt-get install postgresql)" >&2
+        return 1
+    fi
+    PG_CLUSTER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kesos-pg.XXXXXX")
+    if [[ $(id -u) == 0 ]]; then
+        local os_user=${KESOS_PG_OS_USER:-kesosci}
+        if ! id -u "$os_user" >/dev/null 2>&1; then
+            useradd --system --user-group --no-create-home --home-dir /nonexistent \
+                    --shell /usr/sbin/nologin "$os_user"
+        fi
+        chown "$os_user:" "$PG_CLUSTER_DIR"
+        PG_CLUSTER_AS=(runuser -u "$os_user" --)
+    else
+        PG_CLUSTER_AS=()
+    fi
+
+    local locale_args=(--no-locale)
+    if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
+        locale_args=(--locale=C.UTF-8)
+    fi
+    if ! "${PG_CLUSTER_AS[@]}" "$PG_CLUSTER_BIN/initdb" -D "$PG_CLUSTER_DIR/data" -U kesos \
+            --auth=trust --encoding=UTF8 "${locale_args[@]}" --no-sync --no-instructions \
+            >"$PG_CLUSTER_DIR/initdb.log" 2>&1; then
+        cat "$PG_CLUSTER_DIR/initdb.log" >&2
+        echo "pg-cluster: initdb failed" >&2
+        return 1
+    fi
+    cat >>"$PG_CLUSTER_DIR/data/postgresql.conf" <<EOF
+
+# --- kesos test cluster: throw-away data, speed over durability ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$PG_CLUSTER_DIR'
+fsync = off
+full_page_writes = off
+synchronous_commit = off
+max_connections = 200
+log_min_messages = warning
+log_line_prefix = '%m [%p] %d '
+EOF
+
+    local port=${KESOS_PG_PORT:-55432} tries=0
+    while :; do
+        if ! _pg_port_busy "$port" &&
+           "${PG_CLUSTER_AS[@]}" "$PG_CLUSTER_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" \
+               -l "$PG_CLUSTER_DIR/server.log" -o "-p $port" -w -t 60 start >/dev/null; then
+            break
+        fi
+        tries=$((tries + 1))
+        if (( tries >= 20 )) || [[ -n "${KESOS_PG_PORT:-}" ]]; then
+            tail -n 20 "$PG_CLUSTER_DIR/server.log" >&2 2>/dev/null || true
+            echo "pg-cluster: could not start a server (last port tried: $port)" >&2
+            return 1
+        fi
+        port=$((port + 1))
+    done
+    PG_CLUSTER_PORT=$port
+    export KESOS_TEST_PG_URL="postgresql+psycopg://kesos@127.0.0.1:$port/postgres"
+    echo "pg-cluster: PostgreSQL $("$PG_CLUSTER_BIN/postgres" --version | awk '{print $3}')" \
+         "at $KESOS_TEST_PG_URL (data in $PG_CLUSTER_DIR)"
+}
+
+pg_cluster_stop() {
+    [[ -n "$PG_CLUSTER_DIR" && -d "$PG_CLUSTER_DIR" ]] || return 0
+    if [[ -f "$PG_CLUSTER_DIR/data/postmaster.pid" ]]; then
+        "${PG_CLUSTER_AS[@]}" "$PG_CLUSTER_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/data" \
+            -m immediate -w -t 30 stop >/dev/null 2>&1 || {
+            local pid
+            pid=$(head -n 1 "$PG_CLUSTER_DIR/data/postmaster.pid" 2>/dev/null || true)
+            [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
+        }
+    fi
+    rm -rf "$PG_CLUSTER_DIR"
+    echo "pg-cluster: stopped and removed $PG_CLUSTER_DIR"
+    PG_CLUSTER_DIR=""
+    unset KESOS_TEST_PG_URL
+}
+
+# Run as a script (not sourced): start, run the command (or wait), always clean up.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    set -euo pipefail
+    trap pg_cluster_stop EXIT
+    trap 'exit 130' INT TERM
+    pg_cluster_start
+    if (( $# )); then
+        "$@"
+    else
+        echo "pg-cluster: running; Ctrl-C to stop and remove it"
+        while :; do sleep 3600; done
+    fi
+fi

@@ -1,0 +1,76 @@
+"""Composition root: paths, settings, language, database, migration, login, main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from kesos_desktop import APP_NAME, __version__, i18n, paths
+from kesos_desktop.settings import WorkstationSettings
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="kesos-desktop", description=APP_NAME)
+    parser.add_argument("--data-dir", help="folder for the database, backups and logs")
+    parser.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://...")
+    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help="interface language")
+    parser.add_argument("--demo", action="store_true", help="open the fictional demo database")
+    parser.add_argument("--screenshot", metavar="PATH", help="render to PNG and exit")
+    parser.add_argument("--page", help="page to show (with --screenshot)")
+    parser.add_argument("--user", help="log in as this user (with --screenshot)")
+    parser.add_argument("--size", default="1366x768", help="window size for --screenshot")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser.parse_args(argv)
+
+
+def setup_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[logging.FileHandler(paths.log_dir() / "kesos.log", encoding="utf-8")],
+    )
+
+
+def database_url(args: argparse.Namespace, settings: WorkstationSettings) -> str:
+    if args.database_url:
+        return args.database_url
+    if os.environ.get("KESOS_DATABASE_URL"):
+        return os.environ["KESOS_DATABASE_URL"]
+    if args.demo:
+        return "sqlite:///" + paths.demo_database_path().as_posix()
+    return settings.database_url or paths.default_database_url()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    setup_logging()
+    settings = WorkstationSettings.load()
+    i18n.set_language(args.lang or settings.language)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    try:
+        from kesos_desktop.ui.qt_translator import install_qt_translator
+
+        install_qt_translator(app)
+    except ImportError:  # translator module not built yet in a partial checkout
+        pass
+
+    from kesos_desktop.ui.startup import Startup
+
+    return Startup(app, args, settings, database_url(args, settings)).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Qt Widgets user interface. Talks to services only, never to the database directly."""

@@ -1,0 +1,128 @@
+"""From an open QApplication to a logged-in main window: migrate, set up, log in, show.
+
+Also the headless ``--screenshot`` mode that reviews and tests use.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kesos_desktop.domain.dto import Actor
+from kesos_desktop.domain.errors import KesosError
+from kesos_desktop.i18n import _
+from kesos_desktop.services import auth, facility, session_setup
+from kesos_desktop.ui.app_context import AppContext
+from kesos_desktop.ui.widgets.messages import Messages, error_text
+
+DEMO_RESIDENTS_DEFAULT = 400  # enough to look real, generated in a few seconds
+
+
+def settle(app: QApplication, rounds: int = 6) -> None:
+    """Let background loads finish and their results paint (for screenshots and tests)."""
+    for _round in range(rounds):
+        QThreadPool.globalInstance().waitForDone(10_000)
+        app.processEvents()
+
+
+def grab(widget: QWidget, path: str, size: str) -> None:
+    width, height = (int(v) for v in size.lower().split("x"))
+    widget.resize(width, height)
+    widget.show()
+    settle(QApplication.instance())
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(path):
+        raise OSError(f"could not write {path}")
+
+
+class Startup:
+    def __init__(self, app: QApplication, args, settings, url: str):
+        self.app, self.args, self.settings, self.url = app, args, settings, url
+        self.window = None
+
+    def run(self) -> int:
+        try:
+            db = session_setup.open_database(self.url)
+        except KesosError as error:
+            return self._fail(str(error))
+        except Exception as error:  # noqa: BLE001 - a clear message instead of a traceback
+            return self._fail(error_text(error))
+        try:
+            if self.args.demo and auth.needs_setup(db):
+                self._make_demo(db)
+            if auth.needs_setup(db):
+                actor = self._first_run(db)
+                if actor is None:
+                    return 0
+            else:
+                actor = None
+            while True:
+                actor = actor or self._login(db)
+                if actor is None:
+                    return 0
+                logout = self._main_window(db, actor)
+                if self.args.screenshot or not logout:
+                    return 0
+                actor = None
+        finally:
+            db.dispose()
+
+    def _fail(self, message: str) -> int:
+        if self.args.screenshot:
+            print(message, flush=True)
+        else:
+            Messages.error(None, message, _("Cannot open the database"))
+        return 1
+
+    def _make_demo(self, db) -> None:
+        from kesos_desktop.services import demo
+
+        demo.generate(db, residents=DEMO_RESIDENTS_DEFAULT)
+
+    def _first_run(self, db) -> Actor | None:
+        from kesos_desktop.ui.dialogs.setup_dialog import SetupDialog
+
+        if self.args.screenshot:
+            grab(SetupDialog(db), self.args.screenshot, "900x520")
+            return None
+        return SetupDialog.ask(db)
+
+    def _login(self, db) -> Actor | None:
+        if self.args.screenshot:
+            username = self.args.user or "admin"
+            password = os.environ.get("KESOS_PASSWORD") or ("demo" if self.args.demo else "")
+            try:
+                return auth.login(db, username, password)
+            except KesosError as error:
+                print(_("Screenshot login failed: {error}").format(error=error), flush=True)
+                return None
+        from kesos_desktop.ui.dialogs.login_dialog import LoginDialog
+
+        actor = LoginDialog.ask(db, facility.facility_name(db), self.args.demo, self.settings.last_username)
+        if actor is not None:
+            self.settings.last_username = actor.username
+            self.settings.save()
+        return actor
+
+    def _main_window(self, db, actor: Actor) -> bool:
+        """Show the main window until it closes; True when the user logged out."""
+        from kesos_desktop.ui.main_window import MainWindow
+
+        ctx = AppContext(db, actor, self.settings, demo=self.args.demo)
+        window = MainWindow(ctx)
+        self.window = window
+        logged_out = []
+        window.logout_requested.connect(lambda: logged_out.append(True))
+        if self.args.screenshot:
+            if self.args.page:
+                window.show_page(self.args.page)
+            grab(window, self.args.screenshot, self.args.size)
+            window.close()
+            return False
+        window.show()
+        self.app.exec()
+        return bool(logged_out)
+

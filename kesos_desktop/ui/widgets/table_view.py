@@ -1,0 +1,79 @@
+"""A QTableView set up the way every list in the app behaves (UI.md "Lists")."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from kesos_desktop import paths
+from kesos_desktop.ui.models.dto_table import SORT_ROLE
+
+
+class DataTable(QTableView):
+    """Alternating rows, whole-row selection, sortable headers, column layout remembered;
+    Enter or double-click emits ``activated_row`` with the source row number."""
+
+    activated_row = Signal(int)
+
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(26)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda *_: self.save_layout())
+        header.sectionMoved.connect(lambda *_: self.save_layout())
+        self.doubleClicked.connect(lambda index: self._emit(index.row()))
+
+    def set_source_model(self, model, sortable_in_proxy: bool = True) -> None:
+        """Small models sort through a proxy; SQL-backed models sort themselves."""
+        if sortable_in_proxy:
+            proxy = QSortFilterProxyModel(self)
+            proxy.setSourceModel(model)
+            proxy.setSortRole(SORT_ROLE)
+            proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            proxy.setFilterKeyColumn(-1)
+            self.setModel(proxy)
+        else:
+            self.setModel(model)
+        self.restore_layout()
+
+    def source_row(self, view_row: int) -> int:
+        model = self.model()
+        if isinstance(model, QSortFilterProxyModel):
+            return model.mapToSource(model.index(view_row, 0)).row()
+        return view_row
+
+    def selected_source_row(self) -> int | None:
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        return self.source_row(rows[0].row()) if rows else None
+
+    def _emit(self, view_row: int) -> None:
+        if view_row >= 0:
+            self.activated_row.emit(self.source_row(view_row))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+    def _settings(self) -> QSettings:
+        return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+    def save_layout(self) -> None:
+        self._settings().setValue(f"tables/{self.objectName()}", self.horizontalHeader().saveState())
+
+    def restore_layout(self) -> None:
+        state = self._settings().value(f"tables/{self.objectName()}")
+        if state is not None:
+            self.horizontalHeader().restoreState(state)
