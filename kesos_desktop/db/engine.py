@@ -105,7 +105,9 @@ def translated_errors() -> Iterator[None]:
         raise ConflictError(
             _("This record was changed or removed on another workstation. Reload it and try again.")
         ) from error
-    except (exc.OperationalError, exc.InterfaceError) as error:
+    except (exc.IntegrityError, exc.ProgrammingError):
+        raise  # a bug or a constraint: the caller's business, not a connection problem
+    except (exc.OperationalError, exc.InterfaceError, exc.DatabaseError) as error:
         text = str(error.orig if getattr(error, "orig", None) else error).lower()
         if "locked" in text or "busy" in text:
             message = _("The database is busy (another program is writing). Try again in a moment.")

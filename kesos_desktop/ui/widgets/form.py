@@ -66,7 +66,7 @@ class Form(QFormLayout):
 
     def error_text(self, key: str) -> str:
         label = self._errors.get(key)
-        return label.text() if label is not None and label.isVisible() else ""
+        return label.text() if label is not None and not label.isHidden() else ""
 
 
 def enum_combo(enum_cls: type[LabeledEnum], with_blank: str | None = None) -> QComboBox:
