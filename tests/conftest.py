@@ -106,6 +106,7 @@ def new_database_url(request, tmp_path) -> tuple[str, callable]:
         url = _pg_admin_url().set(database=name).render_as_string(hide_password=False)
         return url, lambda: _pg_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     template = request.getfixturevalue("_sqlite_template")
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "kesos.db"
     shutil.copyfile(template, path)
     return f"sqlite:///{path}", lambda: None

@@ -14,6 +14,11 @@ def register(subparsers) -> None:
     upgrade.set_defaults(func=run_upgrade)
     status = commands.add_parser("status", help="show the schema revision")
     status.set_defaults(func=run_status)
+    copy = commands.add_parser(
+        "copy", help="copy this database into an empty server database (moving to PostgreSQL)"
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="the empty target database")
+    copy.set_defaults(func=run_copy)
 
 
 def run_upgrade(args) -> int:
@@ -31,3 +36,26 @@ def run_status(args) -> int:
     db.dispose()
     print(_("Database schema: {current}; this app expects: {head}.").format(current=current or "-", head=head))
     return 0 if current == head else 1
+
+
+def run_copy(args) -> int:
+    import sys
+
+    from kesos_desktop.services import dbcopy
+
+    source = session_setup.open_database(database_url(args), upgrade=False)
+    target = session_setup.open_database(args.to, upgrade=False)
+    try:
+        result = dbcopy.copy_database(
+            source, target,
+            progress=lambda done, total, table: print(f"\r{done}/{total} {table:40}", end="", file=sys.stderr),
+        )
+    finally:
+        source.dispose()
+        target.dispose()
+    print(file=sys.stderr)
+    for table, rows in result.tables.items():
+        print(f"{table:32} {rows:>10}")
+    print(_("Copied {rows} rows in {n} tables to {url}; row counts verified. The source is unchanged.").format(
+        rows=result.total_rows, n=len(result.tables), url=target.display_name))
+    return 0
