@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kesos_desktop.domain.dto import Actor
 from kesos_desktop.domain.errors import KesosError
 from kesos_desktop.i18n import _
-from kesos_desktop.services import auth, facility, session_setup
+from kesos_desktop.services import auth, connection, facility, session_setup
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.widgets.messages import Messages, error_text
 
@@ -43,13 +43,39 @@ class Startup:
         self.app, self.args, self.settings, self.url = app, args, settings, url
         self.window = None
 
+    def _open(self):
+        """Open (and migrate) the database; for a server, find or ask for its password."""
+        url, message = self.url, ""
+        if not connection.needs_password(url):
+            return session_setup.open_database(url)
+        address = connection.address_of(url)
+        password = os.environ.get("KESOS_DB_PASSWORD") or connection.remembered_password(address)
+        for _attempt in range(3):
+            if password is None:
+                if self.args.screenshot:
+                    raise KesosError(_("Set KESOS_DB_PASSWORD for the database server."))
+                from kesos_desktop.ui.dialogs.server_dialog import ServerPasswordDialog
+
+                password = ServerPasswordDialog.ask(address, message)
+                if password is None:
+                    return None
+            try:
+                return session_setup.open_database(connection.with_password(url, password))
+            except KesosError as error:
+                if not connection.is_authentication_failure(error):
+                    raise
+                message, password = _("The server refused this password."), None
+        raise KesosError(_("The server refused the password three times."))
+
     def run(self) -> int:
         try:
-            db = session_setup.open_database(self.url)
+            db = self._open()
         except KesosError as error:
             return self._fail(str(error))
         except Exception as error:  # noqa: BLE001 - a clear message instead of a traceback
             return self._fail(error_text(error))
+        if db is None:
+            return 0
         try:
             if self.args.demo and auth.needs_setup(db):
                 self._make_demo(db)
