@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.dto import FacilityProfileDTO
-from kesos_desktop.domain.errors import ValidationError
+from kesos_desktop.domain.errors import ConflictError, ValidationError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import facility
 from kesos_desktop.ui.tasks import run_in_background
+from kesos_desktop.ui.widgets.conflict import ConflictChoice, ConflictDialog, differences
 from kesos_desktop.ui.widgets.form import Form
 from kesos_desktop.ui.widgets.messages import show_error
 
@@ -44,19 +45,20 @@ class FacilityProfileTab(QWidget):
         self.profile: FacilityProfileDTO | None = None
         self.form = Form()
         self.edits: dict[str, QLineEdit] = {}
-        labels = {
+        self.labels = labels = {
             "name": _("Facility name"), "agency_line1": _("Letterhead line 1"),
             "agency_line2": _("Letterhead line 2"), "address": _("Address"), "city": _("City"),
             "phone": _("Phone"), "email": _("E-mail"), "head_name": _("Head of facility"),
             "head_title": _("Head's position"), "head_nip": _("Head's NIP"),
             "logo_path": _("Logo file"), "registration_pattern": _("Registration number pattern"),
+            "capacity": _("Capacity (beds)"),
         }
         for key, required in _TEXT_FIELDS:
             self.edits[key] = self.form.add(key, labels[key], QLineEdit(), required=required)
         self.edits["registration_pattern"].setToolTip(
             _("{year} is the year of admission, {seq:04d} the running number: PM/{year}/{seq:04d}")
         )
-        self.capacity = self.form.add("capacity", _("Capacity (beds)"), QSpinBox())
+        self.capacity = self.form.add("capacity", labels["capacity"], QSpinBox())
         self.capacity.setRange(0, 100000)
         self.save_button = QPushButton(_("Save"))
         self.save_button.setObjectName("save_facility")
@@ -94,9 +96,22 @@ class FacilityProfileTab(QWidget):
         except ValidationError as error:
             self.form.set_errors(error.field_errors)
             return
+        except ConflictError as error:
+            self.resolve_conflict(error)
+            return
         except Exception as error:  # noqa: BLE001 - shown to the user in plain words
             show_error(self, error)
             return
         self.show_profile(saved)
         self.ctx.announce(changes)
         self.ctx.say(_("Facility profile saved."))
+
+    def resolve_conflict(self, error: ConflictError) -> None:
+        """Someone saved the profile meanwhile: compare, then reload or keep these edits."""
+        mine = self.current()
+        theirs = facility.get_profile(self.ctx.db, self.ctx.actor)
+        choice = ConflictDialog.ask(error, differences(asdict(mine), asdict(theirs), self.labels), self)
+        self.profile = theirs
+        if choice == ConflictChoice.RELOAD:
+            self.show_profile(theirs)
+        # KEEP_MINE: the form keeps the user's edits, now based on the saved version
