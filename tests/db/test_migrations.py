@@ -13,6 +13,7 @@ from kesos_desktop import paths
 from kesos_desktop.db import migrate
 from kesos_desktop.db.base import Base
 from kesos_desktop.db.engine import Database
+from kesos_desktop.db.unmanaged import include_name
 from kesos_desktop.domain.errors import DatabaseError
 
 
@@ -33,7 +34,9 @@ def test_database_is_at_head(db):
 
 def test_models_and_migrations_agree(db):
     with db.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert compare_metadata(
+            MigrationContext.configure(conn, opts={"include_name": include_name}), Base.metadata
+        ) == []
 
 
 @pytest.mark.sqlite_only

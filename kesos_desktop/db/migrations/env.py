@@ -6,6 +6,7 @@ from alembic import context
 import kesos_desktop.db.models  # noqa: F401 - registers every table
 from kesos_desktop.db.base import Base
 from kesos_desktop.db.engine import create_db_engine
+from kesos_desktop.db.unmanaged import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,6 +18,7 @@ def _configure(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things: rebuild tables instead
         compare_type=True,
+        include_name=include_name,  # FTS tables, expression indexes: see db/unmanaged.py
     )
 
 
