@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL cluster for the test suite: a temporary directory, 127.0.0.1 only,
-# trust authentication, a superuser role "kesos", durability switched off for speed.
+# a superuser role "kesos", durability switched off for speed.
+# Authentication: trust on the Unix socket; on TCP $KESOS_PG_AUTH (default scram-sha-256, like
+# a facility's server, password "kesos" in the URL; KESOS_PG_AUTH=trust gives a URL without one).
 #
 #   bash .ci/pg-cluster.sh make test          # start, run the command with KESOS_TEST_PG_URL, remove
 #   bash .ci/pg-cluster.sh                    # start and wait; Ctrl-C stops and removes it
@@ -44,8 +46,12 @@ pg_cluster_start() {
     if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
         locale_args=(--locale=C.UTF-8)
     fi
+    local auth=${KESOS_PG_AUTH:-scram-sha-256} password=kesos
+    echo "$password" >"$PG_CLUSTER_DIR/pwfile"
+    chmod 644 "$PG_CLUSTER_DIR/pwfile"
     if ! "${PG_CLUSTER_AS[@]}" "$PG_CLUSTER_BIN/initdb" -D "$PG_CLUSTER_DIR/data" -U kesos \
-            --auth=trust --encoding=UTF8 "${locale_args[@]}" --no-sync --no-instructions \
+            --pwfile="$PG_CLUSTER_DIR/pwfile" --auth-local=trust --auth-host="$auth" \
+            --encoding=UTF8 "${locale_args[@]}" --no-sync --no-instructions \
             >"$PG_CLUSTER_DIR/initdb.log" 2>&1; then
         cat "$PG_CLUSTER_DIR/initdb.log" >&2
         echo "pg-cluster: initdb failed" >&2
@@ -80,9 +86,11 @@ EOF
         port=$((port + 1))
     done
     PG_CLUSTER_PORT=$port
-    export KESOS_TEST_PG_URL="postgresql+psycopg://kesos@127.0.0.1:$port/postgres"
+    local credentials=kesos
+    [[ "$auth" == trust ]] || credentials="kesos:$password"
+    export KESOS_TEST_PG_URL="postgresql+psycopg://$credentials@127.0.0.1:$port/postgres"
     echo "pg-cluster: PostgreSQL $("$PG_CLUSTER_BIN/postgres" --version | awk '{print $3}')" \
-         "at $KESOS_TEST_PG_URL (data in $PG_CLUSTER_DIR)"
+         "at $KESOS_TEST_PG_URL ($auth on TCP; data in $PG_CLUSTER_DIR)"
 }
 
 pg_cluster_stop() {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import replace
 
 import pytest
@@ -41,11 +41,29 @@ def workstations(db_url):
         database.dispose()
 
 
-def run_in_threads(count: int, target) -> list:
-    """Run ``target(i)`` for i in range(count), each in its own thread; re-raise any failure."""
+def run_in_threads(count: int, target, barriers=()) -> list:
+    """Run ``target(i)`` for i in range(count), each in its own thread, and return the results.
+
+    A failing thread breaks ``barriers`` so the others stop at once instead of waiting for the
+    timeout; the first real error (not the others' BrokenBarrierError) is re-raised.
+    """
+
+    def guarded(i: int):
+        try:
+            return target(i)
+        except BaseException:
+            for barrier in barriers:
+                barrier.abort()
+            raise
+
     with ThreadPoolExecutor(max_workers=count) as pool:
-        futures = [pool.submit(target, i) for i in range(count)]
-        return [future.result(timeout=TIMEOUT * 2) for future in futures]
+        futures = [pool.submit(guarded, i) for i in range(count)]
+        wait(futures, timeout=TIMEOUT * 2)
+    errors = [f.exception() for f in futures if f.done() and f.exception() is not None]
+    errors.sort(key=lambda error: isinstance(error, threading.BrokenBarrierError))
+    if errors:
+        raise errors[0]
+    return [future.result() for future in futures]
 
 
 # ------------------------------------------------------------------ no lost updates
@@ -95,7 +113,7 @@ def test_saves_of_the_same_version_at_the_same_moment(db, admin, workstations):
             return error
         return None
 
-    outcomes = run_in_threads(2, save)
+    outcomes = run_in_threads(2, save, [barrier])
     errors = [outcome for outcome in outcomes if outcome is not None]
     assert len(errors) == 1, f"expected exactly one refused save, got {outcomes}"
     winner = outcomes.index(None)
@@ -126,7 +144,7 @@ def test_counter_numbers_are_unique_and_contiguous(db, workstations, threads, ea
         start.wait()  # all begin together, so the very first INSERT of the counter races too
         return _take_numbers(pcs[i], "reg:2026", each)
 
-    per_thread = run_in_threads(threads, worker)
+    per_thread = run_in_threads(threads, worker, [start])
     numbers = [n for chunk in per_thread for n in chunk]
     assert sorted(numbers) == list(range(1, threads * each + 1))
     for chunk in per_thread:
@@ -208,7 +226,7 @@ def test_counter_under_truly_parallel_transactions(db, workstations):
                     inside -= 1
         return numbers
 
-    per_thread = run_in_threads(threads, worker)
+    per_thread = run_in_threads(threads, worker, [barrier])
     numbers = sorted(n for chunk in per_thread for n in chunk)
     assert numbers == list(range(1, threads * rounds + 1))
     assert most_inside >= 2, "the transactions never overlapped; the test proved nothing"
