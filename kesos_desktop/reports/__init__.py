@@ -1,0 +1,1 @@
+"""PDF documents in Indonesian office form (reportlab platypus): DTOs in, PDF bytes out."""
