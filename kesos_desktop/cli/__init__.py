@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "kesos_desktop.cli.setup_cmd",
     "kesos_desktop.cli.db_cmd",
     "kesos_desktop.cli.demo_cmd",
+    "kesos_desktop.cli.report_cmd",
 ]
 
 

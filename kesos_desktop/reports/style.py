@@ -192,9 +192,10 @@ def data_table(header: list[str], rows: list[list[object]], styles: Styles, widt
     return table
 
 
-def key_values(pairs: list[tuple[str, object]], styles: Styles, width: float) -> Table:
+def key_values(pairs: list[tuple[str, object]], styles: Styles, width: float,
+               key_share: float = 0.3) -> Table:
     rows = [[para(k, styles.cell_bold), para(v, styles.cell)] for k, v in pairs]
-    table = Table(rows, colWidths=[width * 0.3, width * 0.7])
+    table = Table(rows, colWidths=[width * key_share, width * (1 - key_share)])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.25, GRID),
                                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
