@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "kesos_desktop.cli.db_cmd",
     "kesos_desktop.cli.demo_cmd",
     "kesos_desktop.cli.report_cmd",
+    "kesos_desktop.cli.export_cmd",
 ]
 
 
