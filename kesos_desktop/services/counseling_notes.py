@@ -15,6 +15,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from kesos_desktop.db.models import (
     Admission,
@@ -99,7 +100,8 @@ def add_version(
         agreed_actions=clean(agreed_actions), reason=clean(reason), author_id=actor.id,
         written_at=current_time(),
     ))
-    cs.updated_by = actor.username  # bumps the session's version: other workstations see it
+    cs.updated_by = actor.username
+    flag_modified(cs, "updated_by")  # bumps the session's version: other workstations see it
     session.flush()
     return number
 

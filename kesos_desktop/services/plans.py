@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from kesos_desktop.db.models import Admission, InterventionPlan, PlanGoal, PlanService, Resident
 from kesos_desktop.domain.dto import Actor, Changes
@@ -188,7 +189,8 @@ def update_goal(
         })
         goal.status = status
         goal.progress_notes = clean(progress_notes)
-        plan.updated_by = actor.username  # a new optimistic-lock version of the plan
+        plan.updated_by = actor.username
+        flag_modified(plan, "updated_by")  # a new optimistic-lock version of the plan
         session.flush()
         return _view(session, plan), Changes.of(ENTITY)
 
