@@ -22,6 +22,13 @@ from kesos_desktop.services.context import requires
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
+# Passwords that meet the length and character rules but are the first ones anyone tries.
+COMMON_PASSWORDS = frozenset({
+    "password1", "password123", "passw0rd", "p@ssw0rd", "admin123", "admin1234", "administrator1",
+    "qwerty123", "abc12345", "abcd1234", "1q2w3e4r", "12345678a", "a12345678", "iloveyou1",
+    "rahasia1", "rahasia123", "indonesia1", "indonesia123", "bismillah1", "bismillah123",
+    "kesos123", "kesos2026", "dinsos123", "panti123", "sayang123", "jakarta123", "welcome1",
+})
 
 _hasher = PasswordHasher()
 # Verified when the username is unknown, so that a wrong name costs as long as a wrong password.
@@ -47,6 +54,8 @@ def password_problem(password: str, username: str = "") -> str | None:
         return _("The password must not be the same as the user name.")
     if password.isdigit() or password.isalpha():
         return _("The password must contain both letters and digits or symbols.")
+    if password.lower() in COMMON_PASSWORDS:
+        return _("This password is too easy to guess. Choose another one.")
     return None
 
 
@@ -132,17 +141,17 @@ def login(db: Database, username: str, password: str) -> Actor:
         user = session.execute(
             sa.select(User).where(sa.func.lower(User.username) == username.lower())
         ).scalar_one_or_none()
+        if user is not None and user.locked_until and user.locked_until <= now():
+            # the lock-out has run out: a fresh set of attempts
+            user.locked_until = None
+            user.failed_logins = 0
         if user is None:
             verify_password(_DUMMY_HASH, password)
             audit.record(session, None, "login_failed", "user", None, {"reason": "unknown user"}, username=username[:60] or "-")
             failure = _("Wrong user name or password.")
         elif user.locked_until and user.locked_until > now():
             audit.record(session, None, "login_failed", "user", user.id, {"reason": "locked"}, username=user.username)
-            minutes = max(1, int((user.locked_until - now()).total_seconds() // 60) + 1)
-            failure = _(
-                "This account is locked after too many wrong passwords. Try again in {n} minutes "
-                "or ask an administrator to reset the password."
-            ).format(n=minutes)
+            failure = _locked_message(user)
         elif not user.active:
             audit.record(session, None, "login_failed", "user", user.id, {"reason": "inactive"}, username=user.username)
             failure = _("This account has been deactivated. Ask an administrator.")
@@ -168,17 +177,70 @@ def login(db: Database, username: str, password: str) -> Actor:
     raise AuthenticationError(failure)
 
 
+def _locked_message(user: User) -> str:
+    minutes = max(1, int((user.locked_until - now()).total_seconds() // 60) + 1)
+    return _(
+        "This account is locked after too many wrong passwords. Try again in {n} minutes "
+        "or ask an administrator to reset the password."
+    ).format(n=minutes)
+
+
 @requires(None, reason="re-checks the logged-in user's own password (idle lock)")
 def confirm_password(db: Database, actor: Actor, password: str) -> bool:
+    """True when ``password`` is the actor's; wrong answers count towards the lock-out.
+
+    Raises AuthenticationError when the account has been deactivated or is (now) locked: the
+    screen must then log out instead of unlocking.
+    """
+    refusal = None
+    with db.write() as session:
+        user = session.get(User, actor.id)
+        if user is None or not user.active:
+            refusal = _("Your account has been deactivated or removed. Ask an administrator.")
+        elif user.locked_until and user.locked_until > now():
+            refusal = _locked_message(user)
+        elif verify_password(user.password_hash, password):
+            user.failed_logins = 0
+            user.locked_until = None
+            return True
+        else:
+            if user.locked_until:  # an expired lock-out: start counting again
+                user.failed_logins, user.locked_until = 0, None
+            user.failed_logins += 1
+            details = {"reason": "wrong password", "failed_logins": user.failed_logins}
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now() + LOCKOUT
+                details["locked_until"] = user.locked_until
+                refusal = _(
+                    "Too many wrong passwords: the account is locked for {n} minutes."
+                ).format(n=int(LOCKOUT.total_seconds() // 60))
+            audit.record(session, actor, "unlock_failed", "user", user.id, details)
+    if refusal:
+        raise AuthenticationError(refusal)
+    return False
+
+
+@requires(None, reason="the logged-in user's own account state, asked right after login")
+def must_change_password(db: Database, actor: Actor) -> bool:
+    """True after an administrator created the account or reset its password."""
     with db.read() as session:
         user = session.get(User, actor.id)
-        return bool(user and user.active and verify_password(user.password_hash, password))
+        return bool(user and user.must_change_password)
+
+
+@requires(None, reason="records that the logged-in user logged out; any user may")
+def logout(db: Database, actor: Actor) -> None:
+    with db.write() as session:
+        audit.record(session, actor, "logout", "user", actor.id)
 
 
 @requires(None, reason="a user changes their own password; the old one proves who they are")
 def change_own_password(db: Database, actor: Actor, old_password: str, new_password: str) -> None:
     if problem := password_problem(new_password, actor.username):
         raise ValidationError(problem, {"new_password": problem})
+    if new_password == old_password:
+        message = _("The new password must be different from the current one.")
+        raise ValidationError(message, {"new_password": message})
     with db.write() as session:
         user = session.get(User, actor.id)
         if user is None or not verify_password(user.password_hash, old_password):

@@ -1,8 +1,10 @@
-"""User management by administrators: create, deactivate, reset password, change role."""
+"""User management by administrators: create, edit, deactivate, reset password, unlock,
+change role. Users are never deleted: records and the audit log name them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -35,6 +37,39 @@ class NewUser:
     password: str
     nip: str | None = None
     is_supervisor: bool = False
+
+
+@dataclass(frozen=True)
+class UserDetail:
+    """One user for the edit dialog, with the version to send back (optimistic locking)."""
+
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    active: bool
+    nip: str | None
+    is_supervisor: bool
+    must_change_password: bool
+    failed_logins: int
+    locked_until: datetime | None
+    last_login_at: datetime | None
+    password_changed_at: datetime | None
+    version: int
+
+
+def _detail(user: User) -> UserDetail:
+    return UserDetail(
+        user.id, user.username, user.full_name, Role(user.role), user.active, user.nip,
+        user.is_supervisor, user.must_change_password, user.failed_logins, user.locked_until,
+        user.last_login_at, user.password_changed_at, user.version,
+    )
+
+
+@requires(Action.USER_VIEW)
+def get_user(db: Database, actor: Actor, user_id: int) -> UserDetail:
+    with db.read() as session:
+        return _detail(get_or_404(session, User, user_id, _("The user")))
 
 
 @requires(Action.USER_VIEW)
@@ -134,5 +169,51 @@ def change_role(db: Database, actor: Actor, user_id: int, role: Role, expected_v
         user.role = role
         if role != Role.COUNSELOR:
             user.is_supervisor = False
+        user.updated_by = actor.username
+    return Changes.of("user")
+
+
+@requires(Action.USER_MANAGE)
+def update_user(
+    db: Database, actor: Actor, user_id: int, full_name: str, nip: str | None = None,
+    is_supervisor: bool = False, expected_version: int | None = None,
+) -> tuple[UserDetail, Changes]:
+    """Change the name, NIP or supervisor flag (roles: ``change_role``)."""
+    full_name = (full_name or "").strip()
+    nip = (nip or "").strip() or None
+    errors = {}
+    if not full_name:
+        errors["full_name"] = _("Enter the full name.")
+    if nip and not nip.replace(" ", "").isdigit():
+        errors["nip"] = _("A NIP contains only digits.")
+    with db.write() as session:
+        user = get_or_404(session, User, user_id, _("The user"))
+        check_version(user, expected_version)
+        if is_supervisor and user.role != Role.COUNSELOR:
+            errors["is_supervisor"] = _("Only a counselor can be the supervisor of confidential notes.")
+        if errors:
+            raise ValidationError(_("Please correct the marked fields."), errors)
+        changes = audit.diff(
+            {"full_name": user.full_name, "nip": user.nip, "is_supervisor": user.is_supervisor},
+            {"full_name": full_name, "nip": nip, "is_supervisor": is_supervisor},
+        )
+        if changes:
+            user.full_name, user.nip, user.is_supervisor = full_name, nip, is_supervisor
+            user.updated_by = actor.username
+            session.flush()
+            audit.record(session, actor, "update", "user", user.id, changes)
+        return _detail(user), Changes.of("user")
+
+
+@requires(Action.USER_MANAGE)
+def unlock_user(db: Database, actor: Actor, user_id: int) -> Changes:
+    """Lift a lock-out after too many wrong passwords, without changing the password."""
+    with db.write() as session:
+        user = get_or_404(session, User, user_id, _("The user"))
+        audit.record(session, actor, "update", "user", user.id, {
+            "locked_until": [user.locked_until, None], "failed_logins": [user.failed_logins, 0],
+        })
+        user.locked_until = None
+        user.failed_logins = 0
         user.updated_by = actor.username
     return Changes.of("user")
