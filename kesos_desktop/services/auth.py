@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,8 +32,13 @@ COMMON_PASSWORDS = frozenset({
 })
 
 _hasher = PasswordHasher()
-# Verified when the username is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("kesos-dummy-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so that a wrong name costs as long as a wrong
+    password. Made on first need: hashing at import cost every start-up one argon2 run."""
+    return _hasher.hash("kesos-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -146,7 +152,7 @@ def login(db: Database, username: str, password: str) -> Actor:
             user.locked_until = None
             user.failed_logins = 0
         if user is None:
-            verify_password(_DUMMY_HASH, password)
+            verify_password(_dummy_hash(), password)
             audit.record(session, None, "login_failed", "user", None, {"reason": "unknown user"}, username=username[:60] or "-")
             failure = _("Wrong user name or password.")
         elif user.locked_until and user.locked_until > now():
