@@ -33,6 +33,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("dashboard", N_("Dashboard"), "kesos_desktop.ui.pages.dashboard", "DashboardPage",
              Action.FACILITY_VIEW),
+    PageSpec("training", N_("Training"), "kesos_desktop.ui.pages.training", "TrainingPage", Action.TRAINING_VIEW),
     PageSpec("admin", N_("Admin"), "kesos_desktop.ui.pages.admin", "AdminPage",
              Action.USER_MANAGE),
 ]
