@@ -92,12 +92,14 @@ def backup_sqlite_file(
     source: str | os.PathLike[str],
     target: str | os.PathLike[str],
     progress: ProgressFn | None = None,
+    verify: bool = True,
 ) -> Path:
     """Copy ``source`` to ``target`` while others may be writing; atomic and integrity-checked.
 
     The copy is one consistent snapshot of ``source`` (a read transaction held throughout),
     written to ``target.partial``, checked with ``integrity_check``, fsynced and only then
     renamed, so a kill, a full disk or a damaged copy never leaves a file under the final name.
+    ``verify=False`` keeps a copy that fails the check (rescuing what is left of a damaged file).
     """
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
@@ -114,7 +116,7 @@ def backup_sqlite_file(
             try:
                 _copy_pages(src, dst, progress)
                 dst.execute("PRAGMA journal_mode=DELETE")
-                result = integrity(dst)
+                result = integrity(dst) if verify else "ok"
             finally:
                 dst.close()
         finally:

@@ -22,6 +22,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -113,7 +114,7 @@ class RestoreResult:
     changes: Changes = field(default_factory=lambda: Changes.of("database"))
 
 
-def _server_message() -> str:
+def server_backup_message() -> str:
     return _(
         "This database is on a PostgreSQL server. Backing up a server database is the server's "
         "job: ask the server administrator to run pg_dump every day (docs/BACKUP.md shows how). "
@@ -123,7 +124,7 @@ def _server_message() -> str:
 
 def _require_sqlite(db: Database) -> str:
     if not db.is_sqlite or not db.sqlite_path:
-        raise BackupNotSupported(_server_message())
+        raise BackupNotSupported(server_backup_message())
     return db.sqlite_path
 
 
@@ -465,13 +466,62 @@ def _quiesce(db_path: Path) -> None:
                 "command). Close it, then restore again. Nothing was changed."
             )) from error
         raise
+    except sqlite3.DatabaseError as error:  # "file is not a database", "malformed"
+        raise RestoreRefused(_(
+            "The current database is too damaged to be replaced safely from here. Close Kesos "
+            "Desktop and run: kesos restore FILE (it offers to replace a damaged database)."
+        )) from error
     finally:
         conn.close()
+
+
+def _safety_copy(db_path: Path, folder: Path) -> Path:
+    """Back up the database about to be replaced; keep even a damaged one as it is."""
+    stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+    try:
+        return backup_sqlite_file(db_path, folder / f"pre-restore-{stamp}.db")
+    except DiskFullError:
+        raise
+    except DatabaseError as error:
+        log.warning("current database fails its check (%s); keeping it as it is", error)
+    target = folder / f"pre-restore-damaged-{stamp}.db"
+    try:
+        return backup_sqlite_file(db_path, target, verify=False)
+    except DiskFullError:
+        raise
+    except DatabaseError:
+        pass
+    for suffix in ("", "-wal"):  # not even SQLite can read it: copy the bytes
+        part = Path(f"{db_path}{suffix}")
+        if part.exists():
+            shutil.copyfile(part, f"{target}{suffix}")
+            fsync_file(f"{target}{suffix}")
+    return target
+
+
+def _move_aside(db_path: Path, folder: Path) -> None:
+    """For a database SQLite cannot open: move its -wal and -shm next to the safety copy.
+
+    Never deleted, but they must not stay beside the restored file, or SQLite would replay the
+    old log into it.
+    """
+    stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+    for suffix in ("-wal", "-shm"):
+        part = Path(f"{db_path}{suffix}")
+        if part.exists():
+            target = folder / f"pre-restore-damaged-{stamp}.db{suffix}.moved"
+            try:
+                os.replace(part, target)
+            except OSError:  # another disk: copy, then remove the original
+                shutil.copyfile(part, target)
+                fsync_file(target)
+                part.unlink()
 
 
 def restore(
     db_path: str | os.PathLike[str], backup_file: str | os.PathLike[str],
     progress: ProgressFn | None = None, safety_dir: str | os.PathLike[str] | None = None,
+    damaged: bool = False,
 ) -> RestoreResult:
     """Replace the database file ``db_path`` by the backup ``backup_file``.
 
@@ -479,6 +529,8 @@ def restore(
     (a SQLite file, ``integrity_check``, a Kesos schema this app knows), then backs up the
     current database into ``safety_dir`` (default: the backup folder), then swaps the files with
     one ``os.replace``. Any failure before that rename leaves the live database as it was.
+    ``damaged=True`` is for a current database that SQLite cannot open at all (the command
+    line offers it): its -wal and -shm files are moved next to its safety copy.
     """
     started = time.perf_counter()
     db_path = Path(db_path)
@@ -517,10 +569,12 @@ def restore(
             if progress:
                 progress(0, 0, _("Backing up the current database first..."))
             target_dir = Path(safety_dir) if safety_dir else paths.backup_dir()
-            safety = backup_sqlite_file(
-                db_path, target_dir / f"pre-restore-{datetime.now():%Y%m%d-%H%M%S}.db"
-            )
-            _quiesce(db_path)
+            target_dir.mkdir(parents=True, exist_ok=True)
+            safety = _safety_copy(db_path, target_dir)
+            if damaged:
+                _move_aside(db_path, target_dir)
+            else:
+                _quiesce(db_path)
         if progress:
             progress(0, 0, _("Replacing the database..."))
         fsync_file(temp)
@@ -588,3 +642,12 @@ def check_integrity(path: str | os.PathLike[str]) -> str:
         return integrity(conn)
     finally:
         conn.close()
+
+
+@requires(Action.RESTORE)
+def record_restore(db: Database, actor: Actor, backup_file: str | os.PathLike[str], details: dict) -> None:
+    """Record a restore done with :func:`restore` directly (a damaged database replaced from the
+    command line, after the user proved themselves against the backup)."""
+    with db.write() as session:
+        audit.record(session, actor, "restore", "database", None,
+                     {"file": Path(backup_file).name, **details})
