@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "kesos_desktop.cli.demo_cmd",
     "kesos_desktop.cli.report_cmd",
     "kesos_desktop.cli.export_cmd",
+    "kesos_desktop.cli.counseling_cmd",
     "kesos_desktop.cli.user_cmd",
     "kesos_desktop.cli.audit_cmd",
     "kesos_desktop.cli.backup_cmd",

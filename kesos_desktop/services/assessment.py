@@ -22,7 +22,7 @@ from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import N_, _
 from kesos_desktop.services import audit, confidentiality
 from kesos_desktop.services.common import check_version, get_or_404
-from kesos_desktop.services.confidentiality import audited_refusals, body_reader
+from kesos_desktop.services.confidentiality import audited_refusals, body_reader, body_writer
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.counseling_common import EDIT_WINDOW, clean, current_time
 from kesos_desktop.services.counseling_dto import (
@@ -130,6 +130,7 @@ def _row(session: Session, assessment: Assessment) -> AssessmentRow:
     return _rows(session, [assessment])[0]
 
 
+@body_writer(confidentiality.ASSESSMENT_ENTITY)
 @requires(Action.ASSESSMENT_WRITE)
 def create_assessment(
     db, actor: Actor, data: AssessmentInput, today: date | None = None
@@ -156,6 +157,7 @@ def editable_until(created_at: datetime) -> datetime:
     return created_at + EDIT_WINDOW
 
 
+@body_writer(confidentiality.ASSESSMENT_ENTITY)
 @requires(Action.ASSESSMENT_WRITE)
 @audited_refusals(ENTITY)
 def update_assessment(

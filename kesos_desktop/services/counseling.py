@@ -121,6 +121,7 @@ def _own(cs: CounselingSession, actor: Actor) -> None:
         raise PermissionDenied(_("Only the session's counselor can change this session."))
 
 
+@body_writer(confidentiality.NOTE_ENTITY)
 @requires(Action.COUNSELING_WRITE)
 @audited_refusals(ENTITY)
 def update_session(
