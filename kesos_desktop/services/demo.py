@@ -70,10 +70,11 @@ from kesos_desktop.domain.enums import (
 )
 from kesos_desktop.domain.errors import ValidationError
 from kesos_desktop.i18n import _
-from kesos_desktop.services import audit
+from kesos_desktop.services import aftercare, audit
 from kesos_desktop.services import demo_names as words
 from kesos_desktop.services.auth import hash_password
 from kesos_desktop.services.context import requires
+from kesos_desktop.services.training_common import DEFAULT_CERTIFICATE_PATTERN
 
 Progress = Callable[[int, int, str], None]
 
@@ -111,6 +112,7 @@ _SOURCES = list(ReferralSource)
 _SOURCE_WEIGHTS = [30, 15, 20, 6, 4, 8, 6, 4, 3, 4]
 _REASONS = list(TerminationReason)
 _REASON_WEIGHTS = [35, 10, 12, 15, 18, 3, 7]
+_NO_AFTERCARE = {TerminationReason.DIED, TerminationReason.ABSCONDED}  # as termination.py
 _GOOD = {TerminationReason.REUNIFIED, TerminationReason.WORK, TerminationReason.REFERRED,
          TerminationReason.INDEPENDENT}
 _CURRENT_STAGES = [Stage.FIRST_CONTACT, Stage.INTAKE, Stage.ASSESSMENT, Stage.PLANNING,
@@ -152,7 +154,7 @@ class _Person:
 
 class _Stay:
     __slots__ = ("id", "person", "path", "terminated", "reason", "aftercare", "source", "approach",
-                 "rooms", "manager", "enrollments")
+                 "rooms", "manager", "enrollments", "next_admitted")
 
     def entered(self, stage: Stage) -> date | None:
         for entry_stage, day, _from in self.path:
@@ -249,6 +251,8 @@ class _Skeleton:
         for number, person in enumerate(self.people, 1):
             person.id = number
             person.stays.reverse()  # oldest first
+            for earlier, later in zip(person.stays, person.stays[1:], strict=False):
+                earlier.next_admitted = later.admitted  # readmission
             self.stays.extend(person.stays)
         self.stays.sort(key=lambda s: (s.admitted, s.person.id))
         for number, stay in enumerate(self.stays, 1):
@@ -292,6 +296,7 @@ class _Skeleton:
         stay.rooms = []
         stay.enrollments = []
         stay.manager = None
+        stay.next_admitted = None
         return stay
 
     def _current_stay(self, person: _Person, stage: Stage) -> _Stay:
@@ -337,9 +342,7 @@ class _Skeleton:
         stay.path = [(s, d + shift, f) for s, d, f in entries]
         stay.terminated = end
         stay.reason = reason
-        stay.aftercare = reason in (TerminationReason.REUNIFIED, TerminationReason.WORK,
-                                    TerminationReason.INDEPENDENT) or (
-            reason == TerminationReason.REFERRED and rng.random() < 0.3)
+        stay.aftercare = reason not in _NO_AFTERCARE
         stay.path.append((Stage.TERMINATION, end, stay.path[-1][0]))
         if stay.aftercare:
             stay.path.append((Stage.AFTERCARE, end, Stage.TERMINATION))
@@ -615,7 +618,7 @@ class _Rows:
         self.staff = [users["petugas"], users["petugas2"]]
         self.full_names = {users[u[0]]: u[1] for u in words.USERS}
         self.letter_no = 0
-        self.certificate_no = 0
+        self.certificates: dict[int, int] = defaultdict(int)  # year -> last certificate number
         self.niks = skeleton.niks
 
     # -- people
@@ -757,9 +760,13 @@ class _Rows:
                     FollowUpCondition.UNREACHABLE: AftercareOutcome.LOST,
                 }[done[-1]["condition"]]
                 closed = max(f["done_on"] for f in done)
+            elif stay.next_admitted:  # readmission closes running aftercare (aftercare.py)
+                status, outcome = AftercareStatus.CLOSED, AftercareOutcome.RETURNED
+                closed = max(stay.next_admitted, stay.terminated)
             else:
                 status = AftercareStatus.ACTIVE
         reunified = stay.reason == TerminationReason.REUNIFIED
+        referred = stay.reason == TerminationReason.REFERRED
         categories = person.categories
         disabled = P.DISABILITAS in categories or P.ADK in categories
         self.buf["admission"].append({
@@ -779,10 +786,12 @@ class _Rows:
             "termination_reason": stay.reason,
             "termination_destination": words.DESTINATIONS[stay.reason].format(city=city) if stay.reason else None,
             "termination_notes": None,
-            "handover_received_by": words.person_name(rng, rng.random() < 0.5) if reunified else None,
-            "handover_relationship": rng.choice(words.FAMILY_RELATIONS) if reunified else None,
+            "handover_received_by": (words.person_name(rng, rng.random() < 0.5) if reunified else
+                                     "Petugas Panti Sosial Contoh Lain" if referred else None),
+            "handover_relationship": (rng.choice(words.FAMILY_RELATIONS) if reunified else
+                                      "Petugas lembaga rujukan" if referred else None),
             "handover_id_number": None,
-            "handover_witness": self.full_names[stay.manager] if reunified else None,
+            "handover_witness": self.full_names[stay.manager] if reunified or referred else None,
             "handover_witness2": None,
             "aftercare_status": status, "aftercare_outcome": outcome, "aftercare_closed_on": closed,
             **_stamps(stay.admitted),
@@ -904,7 +913,7 @@ class _Rows:
         status = CounselingStatus.PLANNED if planned else CounselingStatus.CANCELLED if cancelled else CounselingStatus.DONE
         start = time(rng.choice([9, 10, 11, 13, 14]), rng.choice([0, 30]))
         done = status == CounselingStatus.DONE
-        self.buf["counseling_session"].append({
+        row = {
             "id": session_id, "session_type": kind, "level": ServiceLevel.MICRO, "held_on": day,
             "start_time": start, "duration_minutes": rng.choice([30, 45, 60, 90]),
             "place": rng.choice(words.PLACES[:2]), "counselor_id": stay.manager,
@@ -912,9 +921,10 @@ class _Rows:
             "status": status,
             "confidentiality": Confidentiality.HIGH if rng.random() < 0.05 else Confidentiality.NORMAL,
             "next_session_on": day + timedelta(days=14) if done else None,
-            "signed_at": datetime.combine(day, start) + timedelta(hours=2) if done else None,
+            "signed_at": None,
             **_stamps(day - timedelta(days=7) if planned else day),
-        })
+        }
+        self.buf["counseling_session"].append(row)
         self.buf["session_participant"].append({
             "session_id": session_id, "admission_id": stay.id,
             "observation": "Aktif dan terbuka selama sesi." if done and rng.random() < 0.5 else None,
@@ -922,26 +932,31 @@ class _Rows:
         for role in rng.sample(list(WorkerRole), rng.randint(1, 2)):
             self.buf["session_worker_role"].append({"session_id": session_id, "role": role})
         if done:
-            self.notes(session_id, day, start, stay.manager, words.note_body(number))
+            row["signed_at"] = self.notes(session_id, day, start, stay.manager, words.note_body(number))
 
-    def notes(self, session_id: int, day: date, start: time, author: int, body: str) -> None:
+    def notes(self, session_id: int, day: date, start: time, author: int, body: str) -> datetime | None:
+        """The note's versions; returns when it was signed (edits come before, addenda after)."""
         rng = self.rng
         written = datetime.combine(day, start) + timedelta(hours=1)
-        versions = [(NoteVersionKind.ORIGINAL, body, None)]
+        versions = [(NoteVersionKind.ORIGINAL, body, None, written)]
         roll = rng.random()
         if roll < 0.1:
-            versions.append((NoteVersionKind.EDIT, body + " Diperbaiki: salah ketik.", None))
-        elif roll < 0.13:
-            versions.append((NoteVersionKind.ADDENDUM, "Tambahan: keluarga menghubungi panti.",
-                             "Tambahan informasi dari keluarga."))
-        for number, (kind, text, reason) in enumerate(versions, 1):
+            versions.append((NoteVersionKind.EDIT, body + " Diperbaiki: salah ketik.", None,
+                             written + timedelta(hours=3)))
+        signed = None
+        if day < self.today - timedelta(days=3) or rng.random() < 0.5:
+            signed = versions[-1][3] + timedelta(hours=1)
+            if 0.1 <= roll < 0.13:
+                versions.append((NoteVersionKind.ADDENDUM, "Tambahan: keluarga menghubungi panti.",
+                                 "Tambahan informasi dari keluarga.", signed + timedelta(days=1)))
+        for number, (kind, text, reason, at) in enumerate(versions, 1):
             self.buf["note_version"].append({
                 "id": self.w.new_id("note_version"), "session_id": session_id, "version_no": number,
                 "kind": kind, "body": text,
                 "agreed_actions": "Mengikuti pelatihan secara rutin." if number == 1 and rng.random() < 0.4 else None,
-                "reason": reason, "author_id": author,
-                "written_at": written + timedelta(days=number - 1),
+                "reason": reason, "author_id": author, "written_at": at,
             })
+        return signed
 
     def conference(self, stay: _Stay, began: date, end: date) -> None:
         rng = self.rng
@@ -1005,19 +1020,23 @@ class _Rows:
                 })
 
     def follow_ups(self, stay: _Stay) -> list[dict]:
+        """The default schedule (aftercare.py): 1, 2 and 3 months after termination."""
         rng, today = self.rng, self.today
+        stop = min(today, stay.next_admitted - timedelta(days=1)) if stay.next_admitted else today
         rows = []
-        for offset in (30, 60, 100):
-            due = stay.terminated + timedelta(days=offset + rng.randint(-3, 3))
+        dates = aftercare.follow_up_dates(stay.terminated, aftercare.DEFAULT_SCHEDULE)
+        for position, due in enumerate(dates):
             chance = 0.98 if due < today - timedelta(days=180) else 0.85 if due < today - timedelta(days=30) else 0.5
             done_on = None
-            if due <= today and rng.random() < chance:
-                done_on = min(today, due + timedelta(days=rng.randint(-3, 10)))
+            if due <= stop and rng.random() < chance:
+                done_on = min(stop, due + timedelta(days=rng.randint(-3, 10)))
             condition = (rng.choices(list(FollowUpCondition), [60, 25, 8, 7])[0] if done_on else None)
+            method = aftercare.planned_method(position)
+            if done_on and rng.random() < 0.2:
+                method = rng.choice(list(FollowUpMethod))
             rows.append({
                 "id": self.w.new_id("follow_up"), "admission_id": stay.id, "due_on": due,
-                "method": rng.choices(list(FollowUpMethod), [40, 45, 15])[0],
-                "done_on": done_on, "condition": condition,
+                "method": method, "done_on": done_on, "condition": condition,
                 "notes": rng.choice(words.FOLLOW_UP_NOTES) if done_on else None,
                 "next_action": None, "done_by_id": stay.manager if done_on else None,
                 **_stamps(done_on or stay.terminated),
@@ -1043,19 +1062,23 @@ class _Rows:
                 "recorded_by_id": instructor, "recorded_at": datetime.combine(day, time(16, 0)),
             })
         stop_reason = competent = completed = certificate = None
+        status = EnrollmentStatus.ACTIVE
         if leaves is not None and leaves < program_end:
             status = EnrollmentStatus.STOPPED
             stop_reason = ("Meninggalkan panti tanpa izin." if stay.reason == TerminationReason.ABSCONDED
                            else "Terminasi sebelum program selesai.")
         elif program_status == ProgramStatus.FINISHED:
-            status = EnrollmentStatus.COMPLETED
-            completed = program_end
-            competent = counted > 0 and attended * 100 >= 80 * counted and rng.random() < 0.9
-            if competent:
-                self.certificate_no += 1
-                certificate = f"DEMO/SERT/{program_end.year}/{self.certificate_no:06d}"
-        else:
-            status = EnrollmentStatus.ACTIVE
+            # completion needs the attendance minimum and the instructor's "competent"
+            # (training_completion.py); otherwise the enrollment stays open, "not yet competent"
+            competent = rng.random() < 0.9
+            if competent and counted and attended * 100 >= 80 * counted:
+                status = EnrollmentStatus.COMPLETED
+                completed = program_end
+                year = completed.year
+                self.certificates[year] += 1
+                certificate = DEFAULT_CERTIFICATE_PATTERN.format(year=year, seq=self.certificates[year])
+            elif rng.random() < 0.3:
+                competent = None  # not assessed yet
         self.buf["enrollment"].append({
             "id": enrollment_id, "program_id": program_id, "admission_id": stay.id,
             "enrolled_on": enrolled_on, "status": status, "stop_reason": stop_reason,
@@ -1098,20 +1121,21 @@ class _Rows:
         session_id = self.w.new_id("counseling_session")
         counselor = rng.choice(self.counselors)
         start = time(14, 0)
-        self.buf["counseling_session"].append({
+        row = {
             "id": session_id, "session_type": kind, "level": level, "held_on": day,
             "start_time": start, "duration_minutes": 90,
             "place": "Aula" if kind == CounselingType.COMMUNITY else "Ruang Kelompok",
             "counselor_id": counselor, "approach": Approach.MOTIVATIVE, "topic": topic,
             "status": CounselingStatus.DONE, "confidentiality": Confidentiality.NORMAL,
-            "next_session_on": None, "signed_at": datetime.combine(day, time(16, 0)), **_stamps(day),
-        })
+            "next_session_on": None, "signed_at": None, **_stamps(day),
+        }
+        self.buf["counseling_session"].append(row)
         for stay in sorted(members, key=lambda s: s.id):
             self.buf["session_participant"].append(
                 {"session_id": session_id, "admission_id": stay.id, "observation": None})
         self.buf["session_worker_role"].append(
             {"session_id": session_id, "role": WorkerRole.EDUCATOR if members else WorkerRole.OUTREACH})
-        self.notes(session_id, day, start, counselor, body)
+        row["signed_at"] = self.notes(session_id, day, start, counselor, body)
 
 
 _PERIOD = 56  # days: training programs run in 8-week periods
@@ -1189,6 +1213,9 @@ def generate(
         writer.flush()
         report(total, total, _("Writing group sessions"))
         rows.group_sessions(training_days)
+        # the app's own numbering continues after the demo's (training_completion.py)
+        writer.buffers["counter"] = [{"name": f"cert:{year}", "value": seq}
+                                     for year, seq in sorted(rows.certificates.items())]
         writer.flush()
         if not db.is_sqlite:
             _reset_sequences(connection)

@@ -6,13 +6,17 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from kesos_desktop.db.engine import Database
 from kesos_desktop.db.models import (
     Admission,
     Attendance,
+    CounselingSession,
+    Counter,
     Enrollment,
     FollowUp,
+    NoteVersion,
     Resident,
     ResidentCategory,
     Room,
@@ -25,10 +29,19 @@ from kesos_desktop.db.models import (
 from kesos_desktop.domain.enums import PpksCategory, RoomSex, Sex, Stage
 from kesos_desktop.domain.errors import ValidationError
 from kesos_desktop.domain.validation import check_nik, nik_warnings
-from kesos_desktop.services import auth, demo
+from kesos_desktop.services import (
+    aftercare,
+    auth,
+    dashboard,
+    demo,
+    monthly_stats,
+    training_attendance,
+    training_programs,
+)
 from tests.conftest import new_database_url
 
 TODAY = date(2026, 11, 23)
+Readmission = aliased(Admission)
 RESIDENTS = 150
 
 
@@ -262,3 +275,88 @@ def test_progress_is_reported(db):
     calls = []
     demo.generate(db, residents=30, today=TODAY, progress=lambda *args: calls.append(args))
     assert calls and all(done <= total for done, total, _message in calls)
+
+
+def test_aftercare_follows_the_termination_rules(demo_db):
+    """As termination.py and aftercare.py do it: no aftercare after death or absconding, the
+    default 1-2-3 month schedule, and a readmission closes running aftercare as "returned"."""
+    db, _stats = demo_db
+    with db.read() as session:
+        stays = session.execute(sa.select(Admission).where(Admission.terminated_on.is_not(None))).scalars().all()
+        due = {}
+        for admission_id, due_on in session.execute(
+            sa.select(FollowUp.admission_id, FollowUp.due_on).order_by(FollowUp.due_on)
+        ):
+            due.setdefault(admission_id, []).append(due_on)
+        later = dict(session.execute(
+            sa.select(Admission.id, sa.func.min(Readmission.admitted_on))
+            .join(Readmission, sa.and_(Readmission.resident_id == Admission.resident_id,
+                                       Readmission.admitted_on > Admission.admitted_on))
+            .group_by(Admission.id)
+        ).all())
+    for stay in stays:
+        if stay.termination_reason in ("died", "absconded"):
+            assert stay.aftercare_status == "none" and stay.stage == Stage.TERMINATION
+            assert stay.id not in due
+            continue
+        assert stay.stage == Stage.AFTERCARE and stay.aftercare_status in ("active", "closed")
+        assert due[stay.id] == aftercare.follow_up_dates(stay.terminated_on, aftercare.DEFAULT_SCHEDULE)
+        if stay.aftercare_status == "closed":
+            assert stay.aftercare_outcome and stay.terminated_on <= stay.aftercare_closed_on <= TODAY
+        if stay.id in later:
+            assert stay.aftercare_status == "closed"
+        if stay.termination_reason in ("reunified", "referred"):
+            assert stay.handover_received_by and stay.handover_relationship
+
+
+def test_completed_trainings_have_numbered_certificates(demo_db):
+    db, _stats = demo_db
+    with db.read() as session:
+        done = session.execute(sa.select(Enrollment).where(Enrollment.status == "completed")).scalars().all()
+        counters = dict(session.execute(sa.select(Counter.name, Counter.value)).all())
+        stopped = session.execute(sa.select(Enrollment).where(Enrollment.status == "stopped")).scalars().all()
+    assert done and stopped
+    numbers = [e.certificate_no for e in done]
+    assert len(set(numbers)) == len(numbers)
+    for enrollment in done:
+        assert enrollment.competent is True and enrollment.completed_on is not None
+        year = enrollment.completed_on.year
+        assert enrollment.certificate_no.startswith(f"SERT/{year}/")
+        assert int(enrollment.certificate_no.rsplit("/", 1)[1]) <= counters[f"cert:{year}"]
+    assert all(e.stop_reason for e in stopped)
+
+
+def test_signed_notes_are_only_added_to(demo_db):
+    db, _stats = demo_db
+    with db.read() as session:
+        rows = session.execute(
+            sa.select(CounselingSession.signed_at, NoteVersion.kind, NoteVersion.written_at)
+            .join(NoteVersion, NoteVersion.session_id == CounselingSession.id)
+        ).all()
+    assert any(signed for signed, _kind, _at in rows)
+    for signed, kind, written_at in rows:
+        if signed is not None:
+            assert (written_at > signed) == (kind == "addendum")
+        else:
+            assert kind != "addendum"
+
+
+def test_the_services_read_the_demo_data(demo_db):
+    """A smoke test through the real read paths: figures, due lists, programs, a matrix."""
+    db, stats = demo_db
+    admin = auth.login(db, "admin", "demo")
+    summary = dashboard.facility_summary(db, admin, today=TODAY)
+    assert summary.current_residents == stats.current_stays and summary.capacity == stats.beds
+    konselor = auth.login(db, "konselor", "demo")
+    due = aftercare.due_follow_ups(db, konselor, today=TODAY)
+    assert due.overdue
+    programs = training_programs.list_programs(db, admin, today=TODAY)
+    assert programs
+    with db.read() as session:
+        busiest = session.execute(
+            sa.select(Enrollment.program_id).group_by(Enrollment.program_id)
+            .order_by(sa.func.count().desc(), Enrollment.program_id).limit(1)
+        ).scalar_one()
+    assert training_attendance.attendance_matrix(db, admin, busiest, today=TODAY)
+    month = monthly_stats.monthly_stats(db, admin, 2026, 10, today=TODAY)
+    assert month
