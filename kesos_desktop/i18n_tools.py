@@ -31,16 +31,24 @@ def module_name(path: Path) -> str:
     return ".".join(path.resolve().relative_to(PACKAGE).with_suffix("").parts)
 
 
-def extract(path: Path) -> list[tuple[str, str | None, int]]:
-    """(msgid, context, line) for every marked string of one source file."""
+def extract_messages(path: Path) -> list[tuple[str, str | None, str | None, int]]:
+    """(msgid, msgid_plural or None, context, line) for every marked string of one source file."""
     found = []
     for lineno, message, _comments, context in extract_from_file(
         "python", str(path), keywords=KEYWORDS
     ):
-        msgid = message[0] if isinstance(message, tuple | list) else message
+        if isinstance(message, tuple | list):
+            msgid, plural = message[0], (message[1] if len(message) > 1 else None)
+        else:
+            msgid, plural = message, None
         if msgid:
-            found.append((msgid, context, lineno))
+            found.append((msgid, plural or None, context, lineno))
     return found
+
+
+def extract(path: Path) -> list[tuple[str, str | None, int]]:
+    """(msgid, context, line) for every marked string of one source file."""
+    return [(msgid, context, line) for msgid, _plural, context, line in extract_messages(path)]
 
 
 def source_files() -> list[Path]:
@@ -55,13 +63,29 @@ def load_catalogs() -> dict[str, Catalog]:
     return catalogs
 
 
+def _is_translated(message) -> bool:
+    """A non-empty msgstr; for a plural message, every form (an empty form shows English)."""
+    if isinstance(message.string, tuple | list):
+        return bool(message.string) and all(message.string)
+    return bool(message.string)
+
+
 def translated_ids(catalogs: dict[str, Catalog]) -> set[tuple[str, str | None]]:
+    """(msgid, context) of every translated message; a plural message counts only as a plural."""
     done = set()
     for catalog in catalogs.values():
         for message in catalog:
-            if message.id and message.string:
-                done.add((message.id if isinstance(message.id, str) else message.id[0], message.context))
+            if message.id and _is_translated(message):
+                if message.pluralizable:
+                    done.add((message.id[0], message.context))
+                    done.add((tuple(message.id[:2]), message.context))
+                else:
+                    done.add((message.id, message.context))
     return done
+
+
+def _key(msgid: str, plural: str | None) -> str | tuple[str, str]:
+    return (msgid, plural) if plural else msgid
 
 
 def missing_translations() -> list[tuple[str, int, str]]:
@@ -69,8 +93,8 @@ def missing_translations() -> list[tuple[str, int, str]]:
     done = translated_ids(load_catalogs())
     missing = []
     for path in source_files():
-        for msgid, context, line in extract(path):
-            if (msgid, context) not in done:
+        for msgid, plural, context, line in extract_messages(path):
+            if (_key(msgid, plural), context) not in done:
                 missing.append((module_name(path), line, msgid))
     return missing
 
@@ -80,9 +104,17 @@ def placeholder_mismatches() -> list[tuple[str, str, str]]:
     bad = []
     for name, catalog in load_catalogs().items():
         for message in catalog:
-            if message.id and isinstance(message.id, str) and message.string:
+            if not message.id or not message.string:
+                continue
+            if isinstance(message.id, str):
                 if sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string)):
                     bad.append((name, message.id, message.string))
+                continue
+            # plural: each form must keep the placeholders of the singular or of the plural source
+            sources = [sorted(PLACEHOLDER.findall(text)) for text in message.id]
+            for form in message.string:
+                if form and sorted(PLACEHOLDER.findall(form)) not in sources:
+                    bad.append((name, message.id[0], form))
     return bad
 
 
@@ -95,10 +127,24 @@ def update(paths: list[Path]) -> int:
         name = module_name(path)
         catalog = catalogs.get(name) or Catalog(locale="id", project="kesos-desktop", fuzzy=False)
         changed = False
-        for msgid, context, line in extract(path):
-            if (msgid, context) in done or catalog.get(msgid, context) is not None:
+        for msgid, plural, context, line in extract_messages(path):
+            if (_key(msgid, plural), context) in done:
                 continue
-            catalog.add(msgid, "", locations=[(module_name(path), line)], context=context)
+            existing = catalog.get(msgid, context)
+            if existing is not None:
+                if plural and not existing.pluralizable:
+                    # written before plurals were extracted: make it the plural message ngettext needs
+                    string = existing.string or ""
+                    catalog.delete(msgid, context)
+                    catalog.add((msgid, plural), (string, string), locations=existing.locations,
+                                flags=existing.flags, context=context)
+                    changed = True
+                    added += 0 if string else 1
+                continue
+            if plural:
+                catalog.add((msgid, plural), ("", ""), locations=[(module_name(path), line)], context=context)
+            else:
+                catalog.add(msgid, "", locations=[(module_name(path), line)], context=context)
             changed = True
             added += 1
         if changed:

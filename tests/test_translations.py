@@ -149,3 +149,17 @@ def test_qt_texts_follow_a_language_switch(qt_translator, indonesian):
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     i18n.set_language("id", indonesian)
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Batal"
+
+
+def test_plural_messages_are_extracted_as_plurals(tmp_path):
+    from kesos_desktop.i18n_tools import extract_messages
+
+    source = tmp_path / "sample.py"
+    source.write_text(
+        'from kesos_desktop.i18n import _, ngettext\n'
+        'a = _("One thing")\n'
+        'b = ngettext("{n} day", "{n} days", 2)\n',
+        encoding="utf-8",
+    )
+    found = {(msgid, plural) for msgid, plural, _context, _line in extract_messages(source)}
+    assert found == {("One thing", None), ("{n} day", "{n} days")}
