@@ -17,6 +17,8 @@ fictional "Provinsi Contoh", NIKs start with the non-existent province code 99.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import heapq
 import random
 from collections import defaultdict
@@ -129,6 +131,43 @@ _DAYS_IN = {  # (min, max) days spent in a stage before the next one
 _ORDER = list(Stage)
 
 
+def _table(population, weights) -> tuple[list, list[float]]:
+    """A population with cumulative weights, for :func:`_pick` (random.choices, minus its
+    per-call set-up, which shows at millions of rows)."""
+    total, cumulative = 0.0, []
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    return list(population), cumulative
+
+
+def _pick(rng: random.Random, table: tuple[list, list[float]]):
+    population, cumulative = table
+    return population[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
+
+
+_APPROACHES = list(Approach)
+_DOMAINS = list(AssessmentDomain)
+_SERVICES = list(AtensiService)
+_ROLES = list(WorkerRole)
+_METHODS = list(FollowUpMethod)
+_T_CURRENT = _table(_CURRENT_STAGES, _CURRENT_WEIGHTS)
+_T_SOURCE = _table(_SOURCES, _SOURCE_WEIGHTS)
+_T_APPROACH = _table(Approach, [60, 30, 10])
+_T_REASON = _table(_REASONS, _REASON_WEIGHTS)
+_T_LAST_STAGE = _table(_CURRENT_STAGES[1:], [10, 15, 10, 50, 15])
+_T_MARITAL = _table(MaritalStatus, [40, 25, 20, 10, 5])
+_T_EDUCATION = _table(Education, [12, 35, 25, 18, 3, 2, 5])
+_T_RELIGION = _table(Religion, [850, 70, 30, 20, 10, 5, 5, 10])
+_T_CONSENT = _table(ConsentMethod, [60, 25, 15])
+_T_GOAL_CURRENT = _table([GoalStatus.PLANNED, GoalStatus.IN_PROGRESS, GoalStatus.ACHIEVED], [3, 5, 2])
+_T_GOAL_EARLY = _table([GoalStatus.PLANNED, GoalStatus.IN_PROGRESS], [8, 2])
+_T_GOAL_DONE = _table([GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED], [70, 20, 10])
+_T_DESTINATION = _table(DestinationType, [60, 5, 15, 10, 10])
+_T_CONDITION = _table(FollowUpCondition, [60, 25, 8, 7])
+_T_CODE = _table(AttendanceCode, [85, 5, 6, 4])
+
+
 @dataclass(frozen=True)
 class DemoStats:
     """Rows written per table, plus the headline figures."""
@@ -218,11 +257,11 @@ class _Skeleton:
     def build(self, progress: Progress | None) -> None:
         rng = self.rng
         categories = list(_CATEGORY_WEIGHTS)
-        weights = list(_CATEGORY_WEIGHTS.values())
+        category_table = _table(categories, _CATEGORY_WEIGHTS.values())
         for index in range(self.n):
             person = _Person()
             person.key = index
-            primary = categories[index] if index < len(categories) else rng.choices(categories, weights)[0]
+            primary = categories[index] if index < len(categories) else _pick(rng, category_table)
             cats = [primary]
             if rng.random() < 0.2:
                 pool = _COMPANIONS.get(primary) or (_CHILD if primary in _CHILD else [P.FAKIR_MISKIN, P.DISABILITAS])
@@ -267,7 +306,7 @@ class _Skeleton:
         if index < len(_CURRENT_STAGES):  # every stage occurs, whatever the seed
             stays.append(self._current_stay(person, _CURRENT_STAGES[index]))
         elif index >= len(_CURRENT_STAGES) + 2 and rng.random() < CURRENT_SHARE:
-            stays.append(self._current_stay(person, rng.choices(_CURRENT_STAGES, _CURRENT_WEIGHTS)[0]))
+            stays.append(self._current_stay(person, _pick(rng, _T_CURRENT)))
         if stays:
             boundary = stays[0].admitted - timedelta(days=rng.randint(20, 500))
             count -= 1
@@ -288,11 +327,11 @@ class _Skeleton:
         rng = self.rng
         stay = _Stay()
         stay.person = person
-        stay.source = source or rng.choices(_SOURCES, _SOURCE_WEIGHTS)[0]
+        stay.source = source or _pick(rng, _T_SOURCE)
         if stay.source == ReferralSource.SATPOL_PP and rng.random() < 0.7:
             stay.approach = Approach.COERCIVE
         else:
-            stay.approach = rng.choices(list(Approach), [60, 30, 10])[0]
+            stay.approach = _pick(rng, _T_APPROACH)
         stay.rooms = []
         stay.enrollments = []
         stay.manager = None
@@ -327,12 +366,12 @@ class _Skeleton:
     def _past_stay(self, person: _Person, end: date, reason: TerminationReason | None) -> _Stay:
         rng = self.rng
         stay = self._new_stay(person)
-        reason = reason or rng.choices(_REASONS, _REASON_WEIGHTS)[0]
+        reason = reason or _pick(rng, _T_REASON)
         first = _first_stage(stay.source)
         if reason in _GOOD:
             last = Stage.REINTEGRATION
         else:
-            last = rng.choices(_CURRENT_STAGES[1:], [10, 15, 10, 50, 15])[0]
+            last = _pick(rng, _T_LAST_STAGE)
         stages = _stage_path(first, last, rng.random() < 0.06)
         low, high = _DAYS_IN[last]
         last_days = rng.randint(low, high) if reason in _GOOD else rng.randint(0, high)
@@ -528,9 +567,9 @@ class _Skeleton:
         if person.age < 18:
             choice = self.rng.choice([SkillCategory.HANDICRAFT, SkillCategory.COMPUTER, SkillCategory.OTHER])
         elif person.male:
-            choice = self.rng.choices(skills, [2, 3, 2, 5, 6, 3, 3, 1])[0]
+            choice = _pick(self.rng, _T_SKILL_MALE)
         else:
-            choice = self.rng.choices(skills, [7, 4, 6, 2, 1, 4, 3, 1])[0]
+            choice = _pick(self.rng, _T_SKILL_FEMALE)
         return skills.index(choice)
 
     def _program(self, program_id, name, skill, place, rule, capacity, opens, instructor_id) -> dict:
@@ -553,8 +592,15 @@ class _Skeleton:
         }
 
 
+@functools.lru_cache(maxsize=8192)
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0))
+
+
+@functools.lru_cache(maxsize=8192)
 def _stamps(day: date, hour: int = 9) -> dict:
-    moment = datetime.combine(day, time(hour, 0))
+    """Versioned columns of a row made on ``day`` (cached: callers only unpack it with **)."""
+    moment = _at(day, hour)
     return {"version": 1, "created_at": moment, "updated_at": moment, "updated_by": None}
 
 
@@ -646,9 +692,9 @@ class _Rows:
             marital = MaritalStatus.SINGLE
             education = rng.choice([Education.NONE, Education.PRIMARY, Education.JUNIOR]) if person.age >= 7 else Education.NONE
         else:
-            marital = rng.choices(list(MaritalStatus), [40, 25, 20, 10, 5])[0]
-            education = rng.choices(list(Education), [12, 35, 25, 18, 3, 2, 5])[0]
-        religion = rng.choices(list(Religion), [850, 70, 30, 20, 10, 5, 5, 10])[0]
+            marital = _pick(rng, _T_MARITAL)
+            education = _pick(rng, _T_EDUCATION)
+        religion = _pick(rng, _T_RELIGION)
         if not person.known and rng.random() < 0.5:
             religion = Religion.UNKNOWN
         buf["resident"].append({
@@ -709,7 +755,7 @@ class _Rows:
                 "from_stage": previous, "to_stage": stage, "changed_on": day,
                 "note": words.STAGE_NOTES["back"] if previous == Stage.REINTEGRATION and stage == Stage.INTERVENTION
                 else (words.STAGE_NOTES["forward"] if rng.random() < 0.05 else None),
-                "user_id": stay.manager, "recorded_at": datetime.combine(day, time(10, 0)),
+                "user_id": stay.manager, "recorded_at": _at(day, 10),
             })
         for room, since, until in stay.rooms:
             self.buf["room_assignment"].append({
@@ -830,7 +876,7 @@ class _Rows:
         self.buf["consent"].append({
             "id": self.w.new_id("consent"), "resident_id": person.id, "admission_id": stay.id,
             "given_by_name": given_by, "relation": relation,
-            "method": rng.choices(list(ConsentMethod), [60, 25, 15])[0],
+            "method": _pick(rng, _T_CONSENT),
             "given_on": intake, "recorded_by_id": rng.choice(self.staff), "withdrawn_on": withdrawn,
             "notes": "Persetujuan ditarik saat terminasi." if withdrawn else None,
             "created_at": moment, "updated_at": moment,
@@ -868,15 +914,13 @@ class _Rows:
                 "responsible_id": stay.manager, "drawn_up_on": day,
                 "review_on": day + timedelta(days=60), "revision_reason": reason, **_stamps(day),
             })
-            for domain in rng.sample(list(AssessmentDomain), rng.randint(2, 4)):
+            for domain in rng.sample(_DOMAINS, rng.randint(2, 4)):
                 if not latest:
                     status = rng.choice([GoalStatus.DROPPED, GoalStatus.ACHIEVED])
                 elif stay.current:
-                    status = rng.choices([GoalStatus.PLANNED, GoalStatus.IN_PROGRESS, GoalStatus.ACHIEVED],
-                                         [3, 5, 2] if began else [8, 2, 0])[0]
+                    status = _pick(rng, _T_GOAL_CURRENT if began else _T_GOAL_EARLY)
                 elif stay.reason in _GOOD:
-                    status = rng.choices([GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED],
-                                         [70, 20, 10])[0]
+                    status = _pick(rng, _T_GOAL_DONE)
                 else:
                     status = rng.choice([GoalStatus.NOT_ACHIEVED, GoalStatus.DROPPED])
                 self.buf["plan_goal"].append({
@@ -885,7 +929,7 @@ class _Rows:
                     "target_date": day + timedelta(days=rng.randint(60, 120)), "status": status,
                     "progress_notes": "Perkembangan sesuai rencana." if status == GoalStatus.IN_PROGRESS else None,
                 })
-            for service in rng.sample(list(AtensiService), rng.randint(2, 4)):
+            for service in rng.sample(_SERVICES, rng.randint(2, 4)):
                 self.buf["plan_service"].append({"plan_id": plan_id, "service": service})
 
     def counseling(self, stay: _Stay, began: date, end: date) -> None:
@@ -917,7 +961,7 @@ class _Rows:
             "id": session_id, "session_type": kind, "level": ServiceLevel.MICRO, "held_on": day,
             "start_time": start, "duration_minutes": rng.choice([30, 45, 60, 90]),
             "place": rng.choice(words.PLACES[:2]), "counselor_id": stay.manager,
-            "approach": rng.choice(list(Approach)), "topic": rng.choice(words.TOPICS),
+            "approach": rng.choice(_APPROACHES), "topic": rng.choice(words.TOPICS),
             "status": status,
             "confidentiality": Confidentiality.HIGH if rng.random() < 0.05 else Confidentiality.NORMAL,
             "next_session_on": day + timedelta(days=14) if done else None,
@@ -929,7 +973,7 @@ class _Rows:
             "session_id": session_id, "admission_id": stay.id,
             "observation": "Aktif dan terbuka selama sesi." if done and rng.random() < 0.5 else None,
         })
-        for role in rng.sample(list(WorkerRole), rng.randint(1, 2)):
+        for role in rng.sample(_ROLES, rng.randint(1, 2)):
             self.buf["session_worker_role"].append({"session_id": session_id, "role": role})
         if done:
             row["signed_at"] = self.notes(session_id, day, start, stay.manager, words.note_body(number))
@@ -980,7 +1024,7 @@ class _Rows:
             TerminationReason.WORK: DestinationType.WORK,
             TerminationReason.REFERRED: DestinationType.REFERRED,
             TerminationReason.INDEPENDENT: DestinationType.INDEPENDENT,
-        }.get(stay.reason) or rng.choices(list(DestinationType), [60, 5, 15, 10, 10])[0]
+        }.get(stay.reason) or _pick(rng, _T_DESTINATION)
         city = words.REGENCIES[stay.person.regency - 1]
         self.buf["reintegration_plan"].append({
             "id": plan_id, "admission_id": stay.id, "destination_type": destination,
@@ -1030,10 +1074,10 @@ class _Rows:
             done_on = None
             if due <= stop and rng.random() < chance:
                 done_on = min(stop, due + timedelta(days=rng.randint(-3, 10)))
-            condition = (rng.choices(list(FollowUpCondition), [60, 25, 8, 7])[0] if done_on else None)
+            condition = (_pick(rng, _T_CONDITION) if done_on else None)
             method = aftercare.planned_method(position)
             if done_on and rng.random() < 0.2:
-                method = rng.choice(list(FollowUpMethod))
+                method = rng.choice(_METHODS)
             rows.append({
                 "id": self.w.new_id("follow_up"), "admission_id": stay.id, "due_on": due,
                 "method": method, "done_on": done_on, "condition": condition,
@@ -1053,13 +1097,13 @@ class _Rows:
         for session_id, day, cancelled in sessions:
             if cancelled or day < enrolled_on or day > last_day:
                 continue
-            code = rng.choices(_CODES, _CODE_WEIGHTS)[0]
+            code = _pick(rng, _T_CODE)
             counted += 1
             attended += code == AttendanceCode.PRESENT
             self.buf["attendance"].append({
                 "session_id": session_id, "enrollment_id": enrollment_id, "code": code,
                 "note": "Surat keterangan sakit." if code == AttendanceCode.SICK and rng.random() < 0.3 else None,
-                "recorded_by_id": instructor, "recorded_at": datetime.combine(day, time(16, 0)),
+                "recorded_by_id": instructor, "recorded_at": _at(day, 16),
             })
         stop_reason = competent = completed = certificate = None
         status = EnrollmentStatus.ACTIVE
@@ -1140,8 +1184,8 @@ class _Rows:
 
 _PERIOD = 56  # days: training programs run in 8-week periods
 _LATE_JOIN = 14  # days after a program's start that a newcomer may still join it
-_CODES = list(AttendanceCode)
-_CODE_WEIGHTS = [85, 5, 6, 4]
+_T_SKILL_MALE = _table(words.SKILLS, [2, 3, 2, 5, 6, 3, 3, 1])
+_T_SKILL_FEMALE = _table(words.SKILLS, [7, 4, 6, 2, 1, 4, 3, 1])
 
 
 def _training_days(residents: int) -> int:

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from kesos_desktop.db import migrate
 from kesos_desktop.db.engine import Database
-from kesos_desktop.services import demo
+from kesos_desktop.db.models import User
+from kesos_desktop.domain.dto import Actor
+from kesos_desktop.services import auth, demo
 from tests.bench import harness
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +97,6 @@ def demo_database(residents: int, seed: int = BENCH_SEED, record_build: bool = T
     if record_build:
         harness.record(f"demo generate {residents} residents (wall)", elapsed, "ms")
         harness.record(f"demo generate {residents} residents (CPU)", (time.process_time() - cpu) * 1000, "ms")
-        harness.record(f"demo database {residents} residents, file size", path.stat().st_size / 2**20, "MB")
         print(f"[bench] {stats}")
     return BenchDatabase(path, residents)
 
@@ -103,6 +105,13 @@ def demo_database(residents: int, seed: int = BENCH_SEED, record_build: bool = T
 def bench_db() -> BenchDatabase:
     """The big demo database (KESOS_BENCH_RESIDENTS residents, default 100,000), read-only by convention."""
     return demo_database(BENCH_RESIDENTS)
+
+
+def bench_actor(db: Database, username: str = "admin") -> Actor:
+    """A demo user as an Actor without logging in (a login writes to the cached database)."""
+    with db.read() as session:
+        user = session.execute(sa.select(User).where(User.username == username)).scalar_one()
+        return auth.to_actor(user)
 
 
 def pytest_terminal_summary(terminalreporter):
