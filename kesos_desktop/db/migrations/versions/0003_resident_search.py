@@ -10,7 +10,7 @@ Both databases:
 - ux_admission_one_open_stay: a person has at most one open stay (readmission needs the previous
   stay terminated), enforced by the database even with several workstations.
 SQLite: an external-content FTS5 table ``resident_fts`` (unicode61, diacritics removed, prefix
-indexes for 2 and 3 characters) kept in step with ``resident`` by three triggers. If this SQLite
+indexes for 1, 2 and 3 characters) kept in step with ``resident`` by three triggers. If this SQLite
 has no FTS5, the table is skipped and the app searches with LIKE instead.
 PostgreSQL: a GIN index on a 'simple' tsvector of the same four columns (built in: no extension
 needed); the app's search uses exactly this expression.
@@ -45,7 +45,7 @@ FTS_COLUMNS = "name, alias, nik, reg_no"
 SQLITE_FTS_UP = [
     f"""CREATE VIRTUAL TABLE resident_fts USING fts5(
         {FTS_COLUMNS}, content='resident', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
     f"""CREATE TRIGGER resident_fts_ai AFTER INSERT ON resident BEGIN
         INSERT INTO resident_fts(rowid, {FTS_COLUMNS})
         VALUES (new.id, new.name, new.alias, new.nik, new.reg_no);

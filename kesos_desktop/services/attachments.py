@@ -1,0 +1,223 @@
+"""Scanned documents and photos: copied under the data folder, named by their SHA-256.
+
+A file is stored once however often it is added (``attachments/ab/ab12...ef.pdf``); the
+database keeps the relative path and the hash, and every open checks both, so a file that
+vanished or changed on disk gets a clear message instead of a viewer error.
+Photos must really be PNG or JPEG (checked by their first bytes, not their name) and at most
+5 MB. Services never import Qt: the UI opens the checked path with the system viewer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from kesos_desktop import paths
+from kesos_desktop.db.engine import Database
+from kesos_desktop.db.models import Attachment, Resident
+from kesos_desktop.domain.dto import Actor, Changes
+from kesos_desktop.domain.enums import DocumentType
+from kesos_desktop.domain.errors import KesosError, NotFoundError, ValidationError
+from kesos_desktop.domain.permissions import Action
+from kesos_desktop.domain.resident_dto import AttachmentRow, FileUpload
+from kesos_desktop.i18n import _, format_number
+from kesos_desktop.services import audit
+from kesos_desktop.services.common import check_version, get_or_404
+from kesos_desktop.services.context import requires
+from kesos_desktop.services.resident_common import attachment_row, user_names
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ATTACHMENT_SUFFIXES = frozenset({
+    ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp",
+    ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".txt", ".rtf",
+})
+_PNG = b"\x89PNG\r\n\x1a\n"
+_JPEG = b"\xff\xd8\xff"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_path: str  # relative to the data folder, with forward slashes
+    sha256: str
+    size_bytes: int
+    original_name: str
+
+
+def _megabytes(n: int) -> str:
+    return format_number(round(n / (1024 * 1024), 1))
+
+
+def image_kind(head: bytes) -> str | None:
+    """"png" or "jpeg" from a file's first bytes, None for anything else."""
+    if head.startswith(_PNG):
+        return "png"
+    if head.startswith(_JPEG):
+        return "jpeg"
+    return None
+
+
+def _source(path: str | Path, field: str) -> Path:
+    source = Path(path).expanduser()
+    if not source.is_file():
+        raise ValidationError(
+            _("The file {name} cannot be found. Choose it again.").format(name=source.name),
+            {field: _("File not found: {path}").format(path=source)},
+        )
+    return source
+
+
+def check_photo(path: str | Path, field: str = "photo") -> Path:
+    """The photo's path if it is a PNG or JPEG of at most 5 MB; ValidationError otherwise."""
+    source = _source(path, field)
+    size = source.stat().st_size
+    if size > MAX_PHOTO_BYTES:
+        message = _("The photo is {size} MB; the limit is {limit} MB. Use a smaller picture.").format(
+            size=_megabytes(size), limit=_megabytes(MAX_PHOTO_BYTES))
+        raise ValidationError(message, {field: message})
+    with source.open("rb") as fh:
+        kind = image_kind(fh.read(16))
+    if kind is None:
+        message = _("{name} is not a photo (JPEG or PNG). Choose a picture file.").format(
+            name=source.name)
+        raise ValidationError(message, {field: message})
+    return source
+
+
+def check_upload(upload: FileUpload, field: str = "attachments") -> Path:
+    source = _source(upload.source_path, field)
+    if source.suffix.lower() not in ATTACHMENT_SUFFIXES:
+        message = _("{name}: this kind of file cannot be attached. Use PDF, a picture, or an "
+                    "office document.").format(name=source.name)
+        raise ValidationError(message, {field: message})
+    size = source.stat().st_size
+    if size > MAX_ATTACHMENT_BYTES:
+        message = _("{name} is {size} MB; the limit is {limit} MB.").format(
+            name=source.name, size=_megabytes(size), limit=_megabytes(MAX_ATTACHMENT_BYTES))
+        raise ValidationError(message, {field: message})
+    return source
+
+
+def store_file(source: Path, suffix: str | None = None) -> StoredFile:
+    """Copy ``source`` under attachments/ by its hash (once), returning where it went."""
+    digest = hashlib.sha256()
+    size = 0
+    with source.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    sha = digest.hexdigest()
+    suffix = (suffix or source.suffix).lower()
+    folder = paths.attachments_dir() / sha[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sha}{suffix}"
+    if not target.exists():
+        partial = target.with_name(target.name + ".part")
+        shutil.copyfile(source, partial)
+        partial.replace(target)
+    relative = target.relative_to(paths.data_dir()).as_posix()
+    return StoredFile(relative, sha, size, source.name)
+
+
+def store_photo(path: str | Path, field: str = "photo") -> StoredFile:
+    source = check_photo(path, field)
+    with source.open("rb") as fh:
+        kind = image_kind(fh.read(16))
+    return store_file(source, ".png" if kind == "png" else ".jpg")
+
+
+def absolute(stored_path: str) -> Path:
+    return paths.data_dir() / Path(stored_path)
+
+
+def verified_path(stored_path: str, sha256: str | None, title: str) -> Path:
+    """The file on disk, after checking it is there and unchanged."""
+    path = absolute(stored_path)
+    if not path.is_file():
+        raise NotFoundError(_(
+            "The file for \"{title}\" is no longer in the data folder ({path}). Restore the "
+            "folder from a backup, or add the document again."
+        ).format(title=title, path=stored_path))
+    if sha256:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != sha256:
+            raise KesosError(_(
+                "The file for \"{title}\" has been changed or damaged on disk since it was "
+                "added. Restore it from a backup, or add the document again."
+            ).format(title=title))
+    return path
+
+
+def add_in(session, actor: Actor, resident_id: int, admission_id: int | None,
+           stored: StoredFile, doc_type: DocumentType, title: str) -> Attachment:
+    """Record a stored file for a person, inside the caller's transaction."""
+    attachment = Attachment(
+        resident_id=resident_id, admission_id=admission_id, doc_type=doc_type,
+        title=(title or "").strip() or doc_type.label, original_name=stored.original_name[:260],
+        stored_path=stored.stored_path, sha256=stored.sha256, size_bytes=stored.size_bytes,
+        added_by_id=actor.id,
+    )
+    session.add(attachment)
+    session.flush()
+    audit.record(session, actor, "create", "attachment", attachment.id, {
+        "resident_id": resident_id, "admission_id": admission_id, "doc_type": str(doc_type),
+        "title": attachment.title, "sha256": stored.sha256, "size_bytes": stored.size_bytes,
+    })
+    return attachment
+
+
+@requires(Action.ATTACHMENT_MANAGE)
+def add_attachment(db: Database, actor: Actor, resident_id: int, upload: FileUpload,
+                   admission_id: int | None = None) -> tuple[AttachmentRow, Changes]:
+    source = check_upload(upload, "file")
+    stored = store_file(source)
+    with db.write() as session:
+        get_or_404(session, Resident, resident_id, _("The resident"))
+        attachment = add_in(session, actor, resident_id, admission_id, stored, upload.doc_type,
+                            upload.title)
+        row = attachment_row(attachment, user_names(session, [actor.id]))
+    return row, Changes.of("attachment", "resident")
+
+
+@requires(Action.RESIDENT_VIEW)
+def open_attachment(db: Database, actor: Actor, attachment_id: int) -> Path:
+    """The checked path of a document, for the system viewer (the opening is audited)."""
+    with db.write() as session:
+        attachment = get_or_404(session, Attachment, attachment_id, _("The document"))
+        path = verified_path(attachment.stored_path, attachment.sha256, attachment.title)
+        audit.record(session, actor, "open", "attachment", attachment.id,
+                     {"resident_id": attachment.resident_id})
+    return path
+
+
+@requires(Action.RESIDENT_EDIT)
+def set_photo(db: Database, actor: Actor, resident_id: int, photo_path: str | None,
+              expected_version: int | None = None) -> Changes:
+    """Replace (or with None, remove) a person's photo."""
+    stored = store_photo(photo_path) if photo_path else None
+    with db.write() as session:
+        resident = get_or_404(session, Resident, resident_id, _("The resident"))
+        check_version(resident, expected_version)
+        before = resident.photo_path
+        resident.photo_path = stored.stored_path if stored else None
+        resident.updated_by = actor.username
+        audit.record(session, actor, "update", "resident", resident.id,
+                     {"photo_path": [before, resident.photo_path]})
+    return Changes.of("resident")
+
+
+@requires(Action.RESIDENT_VIEW)
+def photo_file(db: Database, actor: Actor, resident_id: int) -> Path | None:
+    """The person's photo on disk, or None when there is none or the file is missing."""
+    with db.read() as session:
+        resident = get_or_404(session, Resident, resident_id, _("The resident"))
+        stored = resident.photo_path
+    if not stored:
+        return None
+    path = absolute(stored)
+    return path if path.is_file() else None
