@@ -34,7 +34,13 @@ from kesos_desktop.services.counseling_common import (
     validate_session,
 )
 from kesos_desktop.services.counseling_dto import NoteInput, SessionInput, SessionRow, UserRef
-from kesos_desktop.services.counseling_notes import add_observations, add_version, check_note_text
+from kesos_desktop.services.counseling_notes import (
+    add_observations,
+    add_version,
+    check_note_text,
+    write_edit,
+    write_original,
+)
 
 ENTITY = "counseling_session"
 
@@ -126,14 +132,18 @@ def _own(cs: CounselingSession, actor: Actor) -> None:
 @audited_refusals(ENTITY)
 def update_session(
     db, actor: Actor, session_id: int, data: SessionInput, expected_version: int | None = None,
-    today: date | None = None,
+    today: date | None = None, note: NoteInput | None = None,
+    expected_note_version: int | None = None,
 ) -> tuple[SessionRow, Changes]:
-    """Change a session's details, by its counselor, while its note is still open.
+    """Change a session's details, by its counselor, while its note is still open; with
+    ``note``, write its first version or a new version in the same transaction (all or nothing).
 
     Once the note is signed or 24 hours old the session's record is fixed; the next-session date
     can still be set (``set_next_session``).
     """
     today = today or date.today()
+    if note is not None:
+        check_note_text(note)
     with db.write() as session:
         cs = get_or_404(session, CounselingSession, session_id, _("The counseling session"))
         _own(cs, actor)
@@ -144,7 +154,7 @@ def update_session(
                 _("This session's note is signed or more than 24 hours old: its record can no "
                   "longer be changed. Add an addendum to the note instead.")
             )
-        if row.has_note and data.status != CounselingStatus.DONE:
+        if (row.has_note or note is not None) and data.status != CounselingStatus.DONE:
             raise ValidationError(
                 _("A session with a note took place: it stays marked as done."),
                 {"status": _("A session with a note stays done.")},
@@ -164,6 +174,10 @@ def update_session(
         after = {"held_on": cs.held_on, "status": str(cs.status), "type": str(cs.session_type),
                  "confidentiality": str(cs.confidentiality), "counselor_id": cs.counselor_id}
         audit.record(session, actor, "update", ENTITY, cs.id, audit.diff(before, after))
+        if note is not None and row.has_note:
+            write_edit(session, actor, cs, note, expected_note_version or 0)
+        elif note is not None:
+            write_original(session, actor, cs, note, today)
         return session_row(session, cs), Changes.of(ENTITY)
 
 

@@ -43,7 +43,7 @@ class StayRef:
     resident_id: int
     name: str
     reg_no: str
-    stage: Stage
+    stage: Stage | None  # None where only the participant is known (a session's record)
     admitted_on: date
     terminated_on: date | None = None
     case_manager_id: int | None = None
@@ -162,6 +162,12 @@ class NoteView:
     edit_deadline: datetime | None
     can_edit: bool  # the acting user may still change the text (author, unsigned, < 24 h)
     can_sign: bool
+
+    @property
+    def latest_version_no(self) -> int:
+        """The number an edit must build on (addenda count too)."""
+        numbers = [v.version_no for v in (self.current, *self.addenda) if v is not None]
+        return max(numbers, default=0)
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,56 @@ def add_observations(session: Session, cs: CounselingSession, observations: dict
     return len(wanted)
 
 
+def write_original(session: Session, actor: Actor, cs: CounselingSession, note: NoteInput, today: date) -> None:
+    """The first version, inside the caller's transaction (text already checked)."""
+    _require_author(cs, actor)
+    if _latest_version_no(session, cs.id):
+        raise ValidationError(_("This session already has a note. Change it or add an addendum."))
+    if cs.status == CounselingStatus.CANCELLED:
+        raise ValidationError(_("This session was cancelled; it cannot have a note."))
+    if cs.held_on > today:
+        raise ValidationError(
+            _("A session dated in the future cannot be marked as done. Save it as planned, or "
+              "correct the date."),
+            {"status": _("The session has not happened yet.")},
+        )
+    cs.status = CounselingStatus.DONE
+    add_version(session, actor, cs, NoteVersionKind.ORIGINAL, note.body, note.agreed_actions)
+    observed = add_observations(session, cs, note.observations)
+    audit.record(session, actor, "write_note", confidentiality.NOTE_ENTITY, cs.id,
+                 {"version_no": 1, "observations": observed})
+
+
+def write_edit(
+    session: Session, actor: Actor, cs: CounselingSession, note: NoteInput, expected_version_no: int
+) -> None:
+    """A new version, inside the caller's transaction: author, unsigned, within 24 hours."""
+    _require_author(cs, actor)
+    count, first = note_stats(session, [cs.id]).get(cs.id, (0, None))
+    if not count:
+        raise ValidationError(_("This session has no note yet."))
+    if cs.signed_at is not None:
+        raise ValidationError(
+            _("This note was signed on {when} and can no longer be changed. Add an addendum "
+              "with a reason instead.").format(when=cs.signed_at.strftime("%d/%m/%Y %H:%M"))
+        )
+    if is_locked(None, first):
+        raise ValidationError(
+            _("More than 24 hours have passed since this note was written; it can no longer "
+              "be changed. Add an addendum with a reason instead.")
+        )
+    latest = _latest_version_no(session, cs.id)
+    if latest != expected_version_no:
+        raise ConflictError(
+            _("Someone added to this note after you opened it (version {n}). Close it, open "
+              "it again and make your change once more.").format(n=latest)
+        )
+    number = add_version(session, actor, cs, NoteVersionKind.EDIT, note.body, note.agreed_actions)
+    observed = add_observations(session, cs, note.observations)
+    audit.record(session, actor, "edit_note", confidentiality.NOTE_ENTITY, cs.id,
+                 {"version_no": number, "observations": observed})
+
+
 @body_writer(confidentiality.NOTE_ENTITY)
 @requires(Action.COUNSELING_WRITE)
 @audited_refusals(confidentiality.NOTE_ENTITY)
@@ -151,22 +201,7 @@ def write_note(
     check_note_text(note)
     with db.write() as session:
         cs = _session(session, session_id)
-        _require_author(cs, actor)
-        if _latest_version_no(session, cs.id):
-            raise ValidationError(_("This session already has a note. Change it or add an addendum."))
-        if cs.status == CounselingStatus.CANCELLED:
-            raise ValidationError(_("This session was cancelled; it cannot have a note."))
-        if cs.held_on > today:
-            raise ValidationError(
-                _("A session dated in the future cannot be marked as done. Save it as planned, or "
-                  "correct the date."),
-                {"status": _("The session has not happened yet.")},
-            )
-        cs.status = CounselingStatus.DONE
-        add_version(session, actor, cs, NoteVersionKind.ORIGINAL, note.body, note.agreed_actions)
-        observed = add_observations(session, cs, note.observations)
-        audit.record(session, actor, "write_note", confidentiality.NOTE_ENTITY, cs.id,
-                     {"version_no": 1, "observations": observed})
+        write_original(session, actor, cs, note, today)
         return session_row(session, cs), Changes.of("counseling_session")
 
 
@@ -180,30 +215,7 @@ def edit_note(
     check_note_text(note)
     with db.write() as session:
         cs = _session(session, session_id)
-        _require_author(cs, actor)
-        count, first = note_stats(session, [cs.id]).get(cs.id, (0, None))
-        if not count:
-            raise ValidationError(_("This session has no note yet."))
-        if cs.signed_at is not None:
-            raise ValidationError(
-                _("This note was signed on {when} and can no longer be changed. Add an addendum "
-                  "with a reason instead.").format(when=cs.signed_at.strftime("%d/%m/%Y %H:%M"))
-            )
-        if is_locked(None, first):
-            raise ValidationError(
-                _("More than 24 hours have passed since this note was written; it can no longer "
-                  "be changed. Add an addendum with a reason instead.")
-            )
-        latest = _latest_version_no(session, cs.id)
-        if latest != expected_version_no:
-            raise ConflictError(
-                _("Someone added to this note after you opened it (version {n}). Close it, open "
-                  "it again and make your change once more.").format(n=latest)
-            )
-        number = add_version(session, actor, cs, NoteVersionKind.EDIT, note.body, note.agreed_actions)
-        observed = add_observations(session, cs, note.observations)
-        audit.record(session, actor, "edit_note", confidentiality.NOTE_ENTITY, cs.id,
-                     {"version_no": number, "observations": observed})
+        write_edit(session, actor, cs, note, expected_version_no)
         return session_row(session, cs), Changes.of("counseling_session")
 
 

@@ -195,3 +195,26 @@ def test_timeline_entries_show_only_date_type_and_counselor(db, counselor, stay)
     assert [e.entity_id for e in entries] == [row.id]
     text = entries[0].title + entries[0].detail
     assert counselor.full_name in text and "rahasia" not in text.lower()
+
+
+def test_recording_a_planned_session_and_its_note_in_one_save(db, counselor, stay):
+    row, _ = counseling.create_session(
+        db, counselor, session_input([stay], status=CounselingStatus.PLANNED), today=TODAY)
+    stranger = admit_resident(db, name="Dedi Fiktif")[1]
+    with pytest.raises(ValidationError):  # an observation for a non-participant: all or nothing
+        counseling.update_session(db, counselor, row.id, session_input([stay], place="Aula"),
+                                  row.version, today=TODAY,
+                                  note=NoteInput("Isi", observations={stranger: "x"}))
+    unchanged = counseling.get_session(db, counselor, row.id)
+    assert unchanged.status == CounselingStatus.PLANNED and unchanged.place is None
+    assert count_versions(db) == 0
+    done, _ = counseling.update_session(db, counselor, row.id, session_input([stay], place="Aula"),
+                                        row.version, today=TODAY, note=NoteInput("Isi catatan"))
+    assert done.status == CounselingStatus.DONE and done.note_versions == 1 and done.place == "Aula"
+    edited, _ = counseling.update_session(db, counselor, row.id, session_input([stay], place="Aula 2"),
+                                          done.version, today=TODAY, note=NoteInput("Isi baru"),
+                                          expected_note_version=1)
+    assert edited.note_versions == 2 and edited.place == "Aula 2"
+    with pytest.raises(ConflictError):
+        counseling.update_session(db, counselor, row.id, session_input([stay]), edited.version,
+                                  today=TODAY, note=NoteInput("Basi"), expected_note_version=1)
