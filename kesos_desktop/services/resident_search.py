@@ -290,8 +290,7 @@ def _order(query: ResidentQuery, a, dialect: str) -> list:
     if key == SortKey.REG_NO:
         return [direction(R.c.reg_no)]
     if key == SortKey.NIK:
-        return [direction(R.c.nik.is_(None), reverse=query.descending),
-                direction(R.c.nik), direction(R.c.id)]
+        return [R.c.nik.is_(None).asc(), direction(R.c.nik), direction(R.c.id)]
     if key == SortKey.SEX:
         return [direction(R.c.sex), name.asc(), R.c.id.asc()]
     if key == SortKey.AGE:  # youngest first = latest birth date first
@@ -305,10 +304,10 @@ def _order(query: ResidentQuery, a, dialect: str) -> list:
         return [direction(order), name.asc(), R.c.id.asc()]
     if key == SortKey.ROOM:
         room = sa.select(ROOM.c.name).where(ROOM.c.id == a.c.room_id).scalar_subquery()
-        return [direction(room), name.asc(), R.c.id.asc()]
+        return [a.c.room_id.is_(None).asc(), direction(room), name.asc(), R.c.id.asc()]
     if key == SortKey.CASE_MANAGER:
         manager = sa.select(USER.c.full_name).where(USER.c.id == a.c.case_manager_id).scalar_subquery()
-        return [direction(manager), name.asc(), R.c.id.asc()]
+        return [a.c.case_manager_id.is_(None).asc(), direction(manager), name.asc(), R.c.id.asc()]
     return [direction(name), direction(R.c.id)]
 
 

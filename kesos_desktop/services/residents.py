@@ -134,7 +134,6 @@ def save_family_contact(db: Database, actor: Actor, resident_id: int,
         get_or_404(session, Resident, resident_id, _("The resident"))
         if data.id is None:
             contact = FamilyContact(resident_id=resident_id)
-            session.add(contact)
             before: dict = {}
         else:
             contact = get_or_404(session, FamilyContact, data.id, _("The family contact"))
@@ -156,6 +155,7 @@ def save_family_contact(db: Database, actor: Actor, resident_id: int,
         contact.address = clean_multiline(data.address)
         contact.is_primary = data.is_primary
         contact.updated_by = actor.username
+        session.add(contact)
         session.flush()
         audit.record(session, actor, "create" if data.id is None else "update", "family_contact",
                      contact.id, {"resident_id": resident_id,
