@@ -35,7 +35,13 @@ import sqlalchemy as sa
 
 import kesos_desktop
 from kesos_desktop.db import models
-from kesos_desktop.domain.enums import AssessmentDomain, Confidentiality, CounselingType, Role
+from kesos_desktop.domain.enums import (
+    AssessmentDomain,
+    AtensiService,
+    Confidentiality,
+    CounselingType,
+    Role,
+)
 from kesos_desktop.domain.errors import PermissionDenied
 from kesos_desktop.services import (
     assessment,
@@ -344,7 +350,7 @@ def test_metadata_dtos_have_no_text_fields():
 
     metadata = [dto.SessionRow, dto.Participant, dto.StayRef, dto.CaseloadRow, dto.AssessmentDueRow,
                 dto.AssessmentRow, dto.AssessmentComparison, dto.ScoreChange, dto.ConferenceRow,
-                dto.PlanView, dto.PlanVersionRow, counseling.TimelineEntry]
+                dto.PlanView, dto.PlanVersionRow]
     for cls in metadata:
         names = {f.name for f in dataclasses.fields(cls)}
         assert not names & (confidentiality.CONFIDENTIAL_FIELDS | {"topic", "reason"}), cls
@@ -501,19 +507,22 @@ def test_supervisor_status_comes_from_the_database(db, admin, world):
         counseling_notes.get_note(db, supervisor, world["high"])
 
 
-def test_timeline_shows_date_type_and_counselor_only(db, world):
-    with db.read() as session:
-        entries = counseling.timeline_entries(session, world["resident"])
-    assert {e.entity_id for e in entries} == {world["normal"], world["high"]}
-    _no_secret(entries)
-    try:
-        from kesos_desktop.services import residents
-    except ImportError:
-        return
-    provider = getattr(residents, "timeline", None) or getattr(residents, "resident_timeline", None)
-    if provider is not None:
-        for actor in world["actors"].values():
-            _no_secret(provider(db, actor, world["resident"]))
+def test_timeline_shows_what_happened_never_what_was_written(db, world):
+    from kesos_desktop.services import counseling_conferences, plans, timeline
+    from kesos_desktop.services.counseling_dto import ConferenceInput, GoalInput, PlanInput
+
+    author = world["actors"]["author"]
+    plans.create_plan(db, author, PlanInput(
+        world["stay"], author.id, date(2026, 10, 6), (GoalInput(AssessmentDomain.SOCIAL, "Tujuan"),),
+        frozenset({AtensiService.THERAPY})), today=TODAY)
+    counseling_conferences.create_conference(db, author, ConferenceInput(
+        world["stay"], date(2026, 11, 3), f"{SECRET} keputusan", (author.id,)), today=TODAY)
+    for actor in world["actors"].values():
+        events = timeline.timeline(db, actor, world["resident"])
+        kinds = {e.kind for e in events}
+        assert {"counseling", "assessment", "plan", "conference"} <= kinds
+        assert sum(e.kind == "counseling" for e in events) == 2  # the group and the private one
+        _no_secret(events)
 
 
 @pytest.mark.parametrize("role", sorted(CAN_READ))

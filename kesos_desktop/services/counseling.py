@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from kesos_desktop.db.models import Admission, CounselingSession, SessionParticipant, User
+from kesos_desktop.db.models import Admission, CounselingSession, SessionParticipant
 from kesos_desktop.domain.dto import Actor, Changes
 from kesos_desktop.domain.enums import CounselingStatus, CounselingType, NoteVersionKind
 from kesos_desktop.domain.errors import PermissionDenied, ValidationError
@@ -268,43 +267,3 @@ def get_session(db, actor: Actor, session_id: int) -> SessionRow:
     with db.read() as session:
         cs = get_or_404(session, CounselingSession, session_id, _("The counseling session"))
         return session_row(session, cs)
-
-
-# ----------------------------------------------------------------------------- timeline
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """A counseling session on a resident's timeline: that it happened, never what was said."""
-
-    on: date
-    kind: str
-    title: str
-    detail: str
-    entity: str
-    entity_id: int
-
-
-def timeline_entries(session: Session, resident_id: int) -> list[TimelineEntry]:
-    """Sessions of one person (all stays) for the resident timeline: date, type, counselor."""
-    rows = session.execute(
-        sa.select(CounselingSession.id, CounselingSession.held_on, CounselingSession.session_type,
-                  CounselingSession.status, User.full_name)
-        .join(User, User.id == CounselingSession.counselor_id)
-        .join(SessionParticipant, SessionParticipant.session_id == CounselingSession.id)
-        .join(Admission, Admission.id == SessionParticipant.admission_id)
-        .where(Admission.resident_id == resident_id,
-               CounselingSession.status != CounselingStatus.CANCELLED)
-        .order_by(CounselingSession.held_on)
-    )
-    return [
-        TimelineEntry(
-            on=r.held_on, kind="counseling",
-            title=_("Counseling: {type}").format(type=CounselingType(r.session_type).label),
-            detail=_("Counselor: {name} ({status})").format(
-                name=r.full_name, status=CounselingStatus(r.status).label),
-            entity=ENTITY, entity_id=r.id,
-        )
-        for r in rows
-    ]
-

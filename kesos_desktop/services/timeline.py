@@ -51,6 +51,7 @@ TIMELINE_PROVIDERS: list[Provider] = []
 #: modules that register providers when imported (one line per area)
 PROVIDER_MODULES: list[str] = [
     "kesos_desktop.services.timeline",
+    "kesos_desktop.services.counseling_timeline",
 ]
 
 _loaded = False

@@ -185,16 +185,18 @@ def test_filters_and_counts(db, counselor, staff, stay):
     assert counseling.count_sessions(db, staff, SessionFilter(counselor_id=counselor.id)) == 2
 
 
-def test_timeline_entries_show_only_date_type_and_counselor(db, counselor, stay):
+def test_the_resident_timeline_shows_date_type_and_counselor_only(db, admin, counselor, staff, stay):
     from kesos_desktop.db.models import Admission
+    from kesos_desktop.services import timeline
 
-    row = record_session(db, counselor, [stay], topic="Topik rahasia")
+    row = record_session(db, counselor, [stay], topic="Topik rahasia", body="Isi rahasia")
     with db.read() as session:
         resident_id = session.get(Admission, stay).resident_id
-        entries = counseling.timeline_entries(session, resident_id)
-    assert [e.entity_id for e in entries] == [row.id]
-    text = entries[0].title + entries[0].detail
-    assert counselor.full_name in text and "rahasia" not in text.lower()
+    for actor in (admin, staff, counselor):
+        events = [e for e in timeline.timeline(db, actor, resident_id) if e.kind == "counseling"]
+        assert [(e.on, e.by, e.admission_id) for e in events] == [
+            (row.held_on, counselor.full_name, stay)]
+        assert "rahasia" not in repr(events).lower()
 
 
 def test_recording_a_planned_session_and_its_note_in_one_save(db, counselor, stay):
