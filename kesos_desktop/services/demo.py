@@ -180,8 +180,10 @@ class DemoStats:
 
     def __str__(self) -> str:
         tables = ", ".join(f"{name} {count}" for name, count in self.rows.items() if count)
-        return (f"{self.residents} residents, {self.stays} stays ({self.current_stays} current, "
-                f"{self.beds} beds); rows: {tables}")
+        return _("{residents} residents, {stays} stays ({current} in the facility, {beds} beds); "
+                 "rows per table: {tables}").format(residents=self.residents, stays=self.stays,
+                                                   current=self.current_stays, beds=self.beds,
+                                                   tables=tables)
 
 
 # ------------------------------------------------------------------------ the skeleton
