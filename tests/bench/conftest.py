@@ -7,8 +7,8 @@ and written to ``bench-results.json`` in the repository root.
 ``bench_db`` is a demo database with ``KESOS_BENCH_RESIDENTS`` residents (default 100,000),
 generated once and kept in ``.bench-cache/`` (ignored by git). Its file name carries the
 residents, the seed, the schema revision and a digest of the generator's source, so a change
-to any of them builds a new one; delete the folder to reclaim the space. Benchmarks that write
-take a private copy with ``bench_db.copy(tmp_path)``.
+to any of them builds a new one (and removes the outdated one). Benchmarks that write take a
+private copy with ``bench_db.copy(tmp_path)``.
 """
 
 from __future__ import annotations
@@ -94,6 +94,9 @@ def demo_database(residents: int, seed: int = BENCH_SEED, record_build: bool = T
         db.dispose()  # checkpoints the WAL into the file
     elapsed = (time.perf_counter() - started) * 1000
     building.replace(path)  # complete files only: an interrupted build leaves no cache
+    for stale in CACHE_DIR.glob(f"demo-{residents}-seed{seed}-*.db"):
+        if stale != path:  # an older generator or schema: never read again
+            stale.unlink()
     if record_build:
         harness.record(f"demo generate {residents} residents (wall)", elapsed, "ms")
         harness.record(f"demo generate {residents} residents (CPU)", (time.process_time() - cpu) * 1000, "ms")
