@@ -85,6 +85,7 @@ USERNAMES = tuple(user[0] for user in words.USERS)
 HISTORY_DAYS = 5 * 365  # stays reach back about five years
 CHUNK = 5_000  # rows per executemany
 STAYS_PER_FLUSH = 1_000
+REGISTRATION_PATTERN = "PM/{year}/{seq:04d}"  # the facility profile's default
 CURRENT_SHARE = 0.25  # of people are in the facility today
 BED_SLACK = 1.25  # beds per person in the facility today (recently left people still had beds)
 
@@ -667,6 +668,7 @@ class _Rows:
         self.full_names = {users[u[0]]: u[1] for u in words.USERS}
         self.letter_no = 0
         self.certificates: dict[int, int] = defaultdict(int)  # year -> last certificate number
+        self.registrations: dict[int, int] = defaultdict(int)  # year -> last registration number
         self.niks = skeleton.niks
 
     # -- people
@@ -701,7 +703,7 @@ class _Rows:
             religion = Religion.UNKNOWN
         buf["resident"].append({
             "id": person.id,
-            "reg_no": f"DEMO/{first_day.year}/{person.id:06d}",
+            "reg_no": self.reg_no(first_day.year),
             "nik": self.nik(person, birth) if person.known else None,
             "kk": self.kk(person) if person.known and rng.random() < 0.7 else None,
             "identity_unknown": not person.known,
@@ -738,6 +740,11 @@ class _Rows:
                     "is_primary": number == 0,
                     **_stamps(first_day),
                 })
+
+    def reg_no(self, year: int) -> str:
+        """Numbered per year in registration order, like intake.py (counter ``reg:{year}``)."""
+        self.registrations[year] += 1
+        return REGISTRATION_PATTERN.format(year=year, seq=self.registrations[year])
 
     def kk(self, person: _Person) -> str:
         issued = date(2005, 1, 1) + timedelta(days=self.rng.randint(0, 7000))
@@ -1259,9 +1266,11 @@ def generate(
         writer.flush()
         report(total, total, _("Writing group sessions"))
         rows.group_sessions(training_days)
-        # the app's own numbering continues after the demo's (training_completion.py)
-        writer.buffers["counter"] = [{"name": f"cert:{year}", "value": seq}
-                                     for year, seq in sorted(rows.certificates.items())]
+        # the app's own numbering continues after the demo's (intake.py, training_completion.py)
+        writer.buffers["counter"] = [
+            *({"name": f"reg:{year}", "value": seq} for year, seq in sorted(rows.registrations.items())),
+            *({"name": f"cert:{year}", "value": seq} for year, seq in sorted(rows.certificates.items())),
+        ]
         writer.flush()
         if not db.is_sqlite:
             _reset_sequences(connection)
@@ -1280,12 +1289,12 @@ def _write_basics(writer: _Writer, password_hash: str, today: date) -> dict[str,
     """Facility profile and users, written at once (everything else points at them)."""
     facility = Base.metadata.tables["facility_profile"]
     connection = writer.connection
-    values = {**words.FACILITY, "capacity": 0}
+    values = {**words.FACILITY, "capacity": 0, "registration_pattern": REGISTRATION_PATTERN}
     if connection.execute(sa.select(facility.c.id)).first():
         connection.execute(sa.update(facility).values(**values))
     else:
         writer.buffers["facility_profile"].append({
-            "id": 1, **values, "logo_path": "", "registration_pattern": "PM/{year}/{seq:04d}",
+            "id": 1, **values, "logo_path": "",
             **_stamps(today - timedelta(days=HISTORY_DAYS + 30)),
         })
     users = {}

@@ -34,6 +34,7 @@ from kesos_desktop.services import (
     auth,
     dashboard,
     demo,
+    intake,
     monthly_stats,
     training_attendance,
     training_programs,
@@ -360,3 +361,21 @@ def test_the_services_read_the_demo_data(demo_db):
     assert training_attendance.attendance_matrix(db, admin, busiest, today=TODAY)
     month = monthly_stats.monthly_stats(db, admin, 2026, 10, today=TODAY)
     assert month
+
+
+def test_registration_numbers_continue_in_the_app(demo_db):
+    """Numbered per year like intake.py; its counters carry on after the demo's numbers."""
+    db, _stats = demo_db
+    with db.read() as session:
+        numbers = session.execute(sa.select(Resident.reg_no)).scalars().all()
+        counters = dict(session.execute(sa.select(Counter.name, Counter.value)).all())
+    per_year: dict[str, int] = {}
+    for number in numbers:
+        prefix, year, seq = number.split("/")
+        assert prefix == "PM" and len(seq) == 4
+        per_year[year] = max(per_year.get(year, 0), int(seq))
+    assert {f"reg:{year}": top for year, top in per_year.items()} == {
+        name: value for name, value in counters.items() if name.startswith("reg:")}
+    with db.write() as session:
+        fresh = intake.allocate_reg_no(session, TODAY)
+    assert fresh not in numbers and fresh.startswith(f"PM/{TODAY.year}/")
