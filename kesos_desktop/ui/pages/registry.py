@@ -33,6 +33,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("dashboard", N_("Dashboard"), "kesos_desktop.ui.pages.dashboard", "DashboardPage",
              Action.FACILITY_VIEW),
+    PageSpec("residents", N_("Residents"), "kesos_desktop.ui.pages.residents", "ResidentsPage", Action.RESIDENT_VIEW),
     PageSpec("training", N_("Training"), "kesos_desktop.ui.pages.training", "TrainingPage", Action.TRAINING_VIEW),
     PageSpec("counseling", N_("Counseling"), "kesos_desktop.ui.pages.counseling", "CounselingPage", Action.COUNSELING_VIEW),
     PageSpec("reintegration", N_("Reintegration"), "kesos_desktop.ui.pages.reintegration", "ReintegrationPage", Action.REINTEGRATION_VIEW),

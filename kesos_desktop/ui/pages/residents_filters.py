@@ -1,0 +1,156 @@
+"""The registry's search box and filters, turned into a ``ResidentQuery``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from kesos_desktop.domain.enums import PpksCategory, Sex, Stage
+from kesos_desktop.domain.resident_dto import ResidentQuery, ResidentStatus, RoomRow
+from kesos_desktop.i18n import _
+from kesos_desktop.ui.widgets.form import enum_combo, select_data
+
+TYPING_PAUSE_MS = 150
+NO_DATE = QDate(1900, 1, 1)
+
+
+def optional_date_edit(name: str) -> QDateEdit:
+    """A date field that can be empty: at its minimum it shows "—" and means no limit."""
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText("—")
+    edit.setDate(NO_DATE)
+    return edit
+
+
+def date_or_none(edit: QDateEdit) -> date | None:
+    value = edit.date()
+    return None if value == edit.minimumDate() else value.toPython()
+
+
+class ResidentFilters(QWidget):
+    """Search as you type (a short pause after the last key), status and filters."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setObjectName("resident_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(_("Search name, alias, NIK or registration number (Ctrl+F)"))
+        self.status = QComboBox()
+        self.status.setObjectName("resident_status")
+        for status in ResidentStatus:
+            self.status.addItem(status.label, status)
+        self.category = enum_combo(PpksCategory, with_blank=_("All categories"))
+        self.category.setObjectName("filter_category")
+        self.category.setMaximumWidth(230)
+        self.stage = enum_combo(Stage, with_blank=_("All stages"))
+        self.stage.setObjectName("filter_stage")
+        self.room = QComboBox()
+        self.room.setObjectName("filter_room")
+        self.room.addItem(_("All rooms"), None)
+        self.sex = enum_combo(Sex, with_blank=_("Both sexes"))
+        self.sex.setObjectName("filter_sex")
+        self.admitted_from = optional_date_edit("filter_from")
+        self.admitted_to = optional_date_edit("filter_to")
+        self.clear_button = QPushButton(_("Clear filters"))
+        self.clear_button.setObjectName("clear_filters")
+
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(TYPING_PAUSE_MS)
+        self._pause.timeout.connect(self.changed)
+        self.search.textChanged.connect(lambda _t: self._pause.start())
+        self.search.returnPressed.connect(self._now)
+        for combo in (self.status, self.category, self.stage, self.room, self.sex):
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        for edit in (self.admitted_from, self.admitted_to):
+            edit.dateChanged.connect(lambda _d: self.changed.emit())
+        self.clear_button.clicked.connect(self.clear)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.status)
+        grid.addLayout(top, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Filter:")))
+        for widget in (self.category, self.stage, self.room, self.sex):
+            row.addWidget(widget)
+        row.addSpacing(6)
+        admitted = QLabel(_("Admitted"))
+        admitted.setBuddy(self.admitted_from)
+        row.addWidget(admitted)
+        row.addWidget(self.admitted_from)
+        row.addWidget(QLabel(_("to")))
+        row.addWidget(self.admitted_to)
+        row.addStretch(1)
+        row.addWidget(self.clear_button)
+        grid.addLayout(row, 1, 0)
+
+    def _now(self) -> None:
+        self._pause.stop()
+        self.changed.emit()
+
+    def set_rooms(self, rooms: list[RoomRow]) -> None:
+        current = self.room.currentData()
+        self.room.blockSignals(True)
+        self.room.clear()
+        self.room.addItem(_("All rooms"), None)
+        for room in rooms:
+            self.room.addItem(room.name, room.id)
+        select_data(self.room, current)
+        self.room.blockSignals(False)
+
+    def apply(self, query: ResidentQuery) -> ResidentQuery:
+        """``query`` with this bar's search text and filters (sort and paging kept)."""
+        return replace(
+            query,
+            text=self.search.text().strip(),
+            status=self.status.currentData() or ResidentStatus.CURRENT,
+            category=self.category.currentData(),
+            stage=self.stage.currentData(),
+            room_id=self.room.currentData(),
+            sex=self.sex.currentData(),
+            admitted_from=date_or_none(self.admitted_from),
+            admitted_to=date_or_none(self.admitted_to),
+        )
+
+    def clear(self) -> None:
+        for widget in (self.search, self.category, self.stage, self.room, self.sex,
+                       self.admitted_from, self.admitted_to):
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in (self.category, self.stage, self.room, self.sex):
+            combo.setCurrentIndex(0)
+        self.admitted_from.setDate(NO_DATE)
+        self.admitted_to.setDate(NO_DATE)
+        for widget in (self.search, self.category, self.stage, self.room, self.sex,
+                       self.admitted_from, self.admitted_to):
+            widget.blockSignals(False)
+        self.changed.emit()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+        # again once the page switch has settled (the stacked widget moves focus when it shows)
+        QTimer.singleShot(0, lambda: self.search.setFocus(Qt.FocusReason.ShortcutFocusReason))
