@@ -30,12 +30,22 @@ NIK_MAN_1980 = "3271011705800001"
 # 57 = 17 + 40: a woman born 17 May 1980
 NIK_WOMAN_1980 = "3271015705800002"
 
-# The smallest valid PNG (1x1 pixel) and JPEG headers are enough for the magic-byte check.
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+
+
+def png_bytes(width: int = 2, height: int = 2) -> bytes:
+    """A real (decodable) PNG: grey pixels, built with zlib so no image library is needed."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+PNG_BYTES = png_bytes()
 
 
 def person(**changes) -> ResidentInput:

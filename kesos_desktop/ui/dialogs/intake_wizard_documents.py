@@ -32,6 +32,7 @@ from kesos_desktop.domain.resident_dto import AdmissionRequest, ConsentInput, Fi
 from kesos_desktop.domain.resident_validation import ADULT_AGE, is_child, validate_consent
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import attachments
+from kesos_desktop.ui.pages.residents_filters import enum_value
 from kesos_desktop.ui.widgets.form import Form, date_edit, enum_combo, select_data
 
 ERROR_STYLE = "color: #b3261e;"
@@ -155,7 +156,7 @@ class DocumentsPage(QWizardPage):
     def _add_scan(self) -> None:
         path = pick_file(self, _("Choose a scanned document"), SCAN_FILTER)
         if path:
-            self.add_upload(FileUpload(path, self.scan_type.currentData(), Path(path).stem))
+            self.add_upload(FileUpload(path, enum_value(self.scan_type, DocumentType), Path(path).stem))
 
     def add_upload(self, upload: FileUpload) -> None:
         try:
@@ -205,8 +206,8 @@ class DocumentsPage(QWizardPage):
 
     # ------------------------------------------------------------------ values
     def consent(self) -> ConsentInput:
-        return ConsentInput(self.given_by.text(), self.relation.currentData(),
-                            self.method.currentData(), self.given_on.date().toPython())
+        return ConsentInput(self.given_by.text(), enum_value(self.relation, ConsentRelation),
+                            enum_value(self.method, ConsentMethod), self.given_on.date().toPython())
 
     def fill(self, data: AdmissionRequest) -> AdmissionRequest:
         present = frozenset(d for d, box in self.documents.items() if box.isChecked())

@@ -33,7 +33,12 @@ from kesos_desktop.domain.resident_validation import (
 )
 from kesos_desktop.domain.validation import decode_nik, normalize_id_number
 from kesos_desktop.i18n import _
-from kesos_desktop.ui.pages.residents_filters import NO_DATE, date_or_none, optional_date_edit
+from kesos_desktop.ui.pages.residents_filters import (
+    NO_DATE,
+    date_or_none,
+    enum_value,
+    optional_date_edit,
+)
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
 
 WARNING_STYLE = "color: #8a5300;"
@@ -122,15 +127,16 @@ class IdentityForm(QWidget):
     def value(self) -> ResidentInput:
         age = self.estimated_age.value()
         return ResidentInput(
-            name=self.name.text(), sex=self.sex.currentData(), alias=self.alias.text() or None,
+            name=self.name.text(), sex=enum_value(self.sex, Sex), alias=self.alias.text() or None,
             identity_unknown=self.identity_unknown.isChecked(),
             nik=None if self.identity_unknown.isChecked() else (self.nik.text() or None),
             kk=self.kk.text() or None, birth_place=self.birth_place.text() or None,
             birth_date=None if self.identity_unknown.isChecked() else date_or_none(self.birth_date),
-            estimated_age=age if age >= 0 else None, religion=self.religion.currentData(),
-            marital_status=self.marital_status.currentData(), education=self.education.currentData(),
+            estimated_age=age if age >= 0 else None, religion=enum_value(self.religion, Religion),
+            marital_status=enum_value(self.marital_status, MaritalStatus),
+            education=enum_value(self.education, Education),
             categories=tuple(
-                self.categories.item(i).data(Qt.ItemDataRole.UserRole)
+                PpksCategory(self.categories.item(i).data(Qt.ItemDataRole.UserRole))
                 for i in range(self.categories.count())
                 if self.categories.item(i).checkState() == Qt.CheckState.Checked
             ),

@@ -32,7 +32,7 @@ from kesos_desktop.domain.resident_validation import (
 )
 from kesos_desktop.i18n import N_, _
 from kesos_desktop.services import residents, rooms
-from kesos_desktop.ui.pages.residents_filters import date_or_none, optional_date_edit
+from kesos_desktop.ui.pages.residents_filters import date_or_none, enum_value, optional_date_edit
 from kesos_desktop.ui.widgets.form import Form, date_edit, enum_combo
 from kesos_desktop.ui.widgets.messages import show_error
 
@@ -219,10 +219,10 @@ class ReferralPage(QWizardPage):
     def fill(self, data: AdmissionRequest) -> AdmissionRequest:
         return replace(
             data, admitted_on=self.admitted_on.date().toPython(),
-            referral_source=self.referral_source.currentData(),
+            referral_source=enum_value(self.referral_source, ReferralSource),
             referral_letter_no=self.referral_letter_no.text() or None,
             referral_letter_date=date_or_none(self.referral_letter_date),
-            approach=self.approach.currentData(), referral_notes=plain(self.referral_notes),
+            approach=enum_value(self.approach, Approach), referral_notes=plain(self.referral_notes),
             initial_condition=plain(self.initial_condition), health_notes=plain(self.health_notes),
             disability_notes=plain(self.disability_notes),
         )
@@ -313,7 +313,7 @@ class PlacementPage(QWizardPage):
 
     def fill(self, data: AdmissionRequest) -> AdmissionRequest:
         room = self._room()
-        return replace(data, stage=self.stage.currentData(), room_id=self.room.currentData(),
+        return replace(data, stage=enum_value(self.stage, Stage), room_id=self.room.currentData(),
                        over_capacity_override=bool(room and room.full and self.override.isChecked()),
                        case_manager_id=self.case_manager.currentData())
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from kesos_desktop.domain.dto import Changes
 from kesos_desktop.domain.errors import KesosError
@@ -291,7 +292,7 @@ class ResidentFileDialog(QDialog):
     def show_for(cls, ctx, resident_id: int, parent: QWidget | None = None) -> ResidentFileDialog:
         """Show the person's file (bringing an open one forward)."""
         dialog = _open_files.get(resident_id)
-        if dialog is None:
+        if dialog is None or not isValid(dialog):
             dialog = cls(ctx, resident_id, parent)
             _open_files[resident_id] = dialog
         dialog.show()

@@ -34,6 +34,7 @@ from kesos_desktop.services import attachments, residents, rooms, stages
 from kesos_desktop.ui.dialogs.intake_wizard_documents import SCAN_FILTER, pick_file
 from kesos_desktop.ui.dialogs.intake_wizard_identity import IdentityForm
 from kesos_desktop.ui.dialogs.intake_wizard_pages import ContactPage
+from kesos_desktop.ui.pages.residents_filters import enum_value
 from kesos_desktop.ui.widgets.conflict import ConflictChoice, ConflictDialog, differences
 from kesos_desktop.ui.widgets.form import Form, date_edit, enum_combo
 from kesos_desktop.ui.widgets.messages import show_error
@@ -91,7 +92,7 @@ class StageDialog(_SaveDialog):
             if stage != stay.stage and stage not in closing:
                 self.to_stage.addItem(stage.label, stage)
         following = [i for i in range(self.to_stage.count())
-                     if self.to_stage.itemData(i).order > stay.stage.order]
+                     if Stage(self.to_stage.itemData(i)).order > stay.stage.order]
         self.to_stage.setCurrentIndex(following[0] if following else 0)
         self.on = self.form.add("on", _("Date"), date_edit(), required=True)
         self.on.setMaximumDate(QDate.currentDate())
@@ -108,7 +109,7 @@ class StageDialog(_SaveDialog):
         self.resize(460, 300)
 
     def save(self) -> None:
-        self.call(self.form, stages.change_stage, self.stay.id, self.to_stage.currentData(),
+        self.call(self.form, stages.change_stage, self.stay.id, enum_value(self.to_stage, Stage),
                   self.on.date().toPython(), self.note.toPlainText(), self.stay.version)
 
 
@@ -266,6 +267,6 @@ class AttachmentDialog(_SaveDialog):
         if not self.path.text():
             self.form.set_error("file", _("Choose the file to attach."))
             return
-        upload = FileUpload(self.path.text(), self.doc_type.currentData(), self.title.text())
+        upload = FileUpload(self.path.text(), enum_value(self.doc_type, DocumentType), self.title.text())
         self.call(self.form, lambda db, actor: attachments.add_attachment(
             db, actor, self.resident_id, upload, self.admission_id)[1])

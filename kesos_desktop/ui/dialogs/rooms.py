@@ -25,6 +25,7 @@ from kesos_desktop.domain.resident_dto import RoomInput, RoomRow
 from kesos_desktop.i18n import _, format_number
 from kesos_desktop.services import rooms
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
+from kesos_desktop.ui.pages.residents_filters import enum_value
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
 from kesos_desktop.ui.widgets.messages import show_error
@@ -86,7 +87,7 @@ class RoomDialog(QDialog):
         self.resize(420, 300)
 
     def save(self) -> None:
-        data = RoomInput(self.name.text(), self.sex.currentData(), self.capacity.value(),
+        data = RoomInput(self.name.text(), enum_value(self.sex, RoomSex), self.capacity.value(),
                          self.notes.toPlainText(), self.active.isChecked())
         try:
             if self.room is None:

@@ -38,6 +38,12 @@ def optional_date_edit(name: str) -> QDateEdit:
     return edit
 
 
+def enum_value(combo: QComboBox, enum_cls):
+    """The chosen member of ``enum_cls`` (Qt hands enum data back as plain strings), or None."""
+    value = combo.currentData()
+    return None if value is None else enum_cls(value)
+
+
 def date_or_none(edit: QDateEdit) -> date | None:
     value = edit.date()
     return None if value == edit.minimumDate() else value.toPython()
@@ -126,11 +132,11 @@ class ResidentFilters(QWidget):
         return replace(
             query,
             text=self.search.text().strip(),
-            status=self.status.currentData() or ResidentStatus.CURRENT,
-            category=self.category.currentData(),
-            stage=self.stage.currentData(),
+            status=enum_value(self.status, ResidentStatus) or ResidentStatus.CURRENT,
+            category=enum_value(self.category, PpksCategory),
+            stage=enum_value(self.stage, Stage),
             room_id=self.room.currentData(),
-            sex=self.sex.currentData(),
+            sex=enum_value(self.sex, Sex),
             admitted_from=date_or_none(self.admitted_from),
             admitted_to=date_or_none(self.admitted_to),
         )
