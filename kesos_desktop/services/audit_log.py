@@ -59,9 +59,26 @@ ACTION_LABELS = {
 }
 
 
+# Labels for the entities the core services name; other areas' entities show as stored.
+ENTITY_LABELS = {
+    "user": N_("User"),
+    "facility": N_("Facility"),
+    "database": N_("Database"),
+    "audit_log": N_("Audit log"),
+    "permission": N_("Permission"),
+    "setting": N_("Setting"),
+    "resident": N_("Resident"),
+}
+
+
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return _(label) if label else action
+
+
+def entity_label(entity: str) -> str:
+    label = ENTITY_LABELS.get(entity)
+    return _(label) if label else entity
 
 
 # ----------------------------------------------------------------------------- DTOs
@@ -180,6 +197,8 @@ def _to_row(entry) -> AuditRow:
 def _short(value) -> str:
     if value is None:
         return "-"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, list | dict):
         text = json.dumps(value, ensure_ascii=False)
     else:
@@ -363,7 +382,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 def _export_values(row: AuditRow) -> list:
     return [
-        row.id, row.at, row.username, row.action_label, row.entity, row.entity_id or "",
+        row.id, row.at, row.username, row.action_label, entity_label(row.entity), row.entity_id or "",
         row.details_text,
     ]
 

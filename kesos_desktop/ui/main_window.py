@@ -23,6 +23,8 @@ from kesos_desktop import APP_NAME, __version__, paths
 from kesos_desktop.i18n import _
 from kesos_desktop.ui.actions import ActionId, create_actions
 from kesos_desktop.ui.app_context import AppContext
+from kesos_desktop.ui.dialogs.lock_dialog import IdleLock
+from kesos_desktop.ui.pages.admin_backup import AutoBackup
 from kesos_desktop.ui.pages.base import Page
 from kesos_desktop.ui.pages.registry import PageSpec, visible_pages
 
@@ -76,6 +78,8 @@ class MainWindow(QMainWindow):
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.resize(1280, 760)
         self._restore_state()
+        self.idle_lock = IdleLock(self, ctx)  # locks after idle minutes (settings)
+        self.auto_backup = AutoBackup(self, ctx)  # daily; the close backup runs in startup
         if self.specs:
             self.sidebar.setCurrentRow(0)
 

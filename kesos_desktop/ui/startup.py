@@ -5,6 +5,7 @@ Also the headless ``--screenshot`` mode that reviews and tests use.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -131,7 +132,23 @@ class Startup:
         if actor is not None:
             self.settings.last_username = actor.username
             self.settings.save()
+            if auth.must_change_password(db, actor) and not self._choose_own_password(db, actor):
+                return self._login(db)
         return actor
+
+    def _choose_own_password(self, db, actor: Actor) -> bool:
+        """A new or reset password must be replaced before work starts."""
+        from types import SimpleNamespace
+
+        from kesos_desktop.ui.dialogs.password_dialog import ChangePasswordDialog
+
+        Messages.info(None, _(
+            "Your password was set by an administrator. Choose your own password now; "
+            "the current one is the one you just typed."), _("Choose your own password"))
+        if ChangePasswordDialog.ask(SimpleNamespace(db=db, actor=actor)):
+            return True
+        Messages.error(None, _("You must choose your own password before using Kesos Desktop."))
+        return False
 
     def _main_window(self, db, actor: Actor) -> bool:
         """Show the main window until it closes; True when the user logged out."""
@@ -150,5 +167,9 @@ class Startup:
             return False
         window.show()
         self.app.exec()
+        window.auto_backup.back_up_on_close()  # off the GUI thread, with progress
+        if not window.auto_backup.restored:
+            with contextlib.suppress(KesosError):
+                auth.logout(db, actor)
         return bool(logged_out)
 

@@ -15,6 +15,8 @@ ADMIN_TABS = [
     (N_("Facility profile"), "kesos_desktop.ui.pages.admin_facility", "FacilityProfileTab",
      Action.FACILITY_EDIT),
     (N_("Users"), "kesos_desktop.ui.pages.admin_users", "UsersTab", Action.USER_MANAGE),
+    (N_("Audit log"), "kesos_desktop.ui.pages.admin_audit", "AuditTab", Action.AUDIT_VIEW),
+    (N_("Backups"), "kesos_desktop.ui.pages.admin_backup", "BackupTab", Action.BACKUP),
 ]
 
 
