@@ -8,9 +8,10 @@ anything is unsaved).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
@@ -36,6 +37,8 @@ CODE_KEYS = {Qt.Key.Key_H: "H", Qt.Key.Key_I: "I", Qt.Key.Key_S: "S", Qt.Key.Key
 class RollTable(QTableView):
     """A table where letters mark attendance instead of starting an editor."""
 
+    save_requested = Signal()
+
     def __init__(self, model: AttendanceRollModel, parent=None):
         super().__init__(parent)
         self.roll_model = model
@@ -60,7 +63,20 @@ class RollTable(QTableView):
             self.roll_model.COL_CODE
         self.setCurrentIndex(self.roll_model.index(row, column))
 
+    def commit_editor(self) -> None:
+        """Keep a note still being typed when the user saves straight away."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.indexWidget(self.currentIndex())
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.matches(QKeySequence.StandardKey.Save):  # also when no shortcut is active
+            self.save_requested.emit()
+            event.accept()
+            return
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
         row = self.currentIndex().row() if self.currentIndex().isValid() else 0
@@ -119,6 +135,7 @@ class AttendanceRollDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.table.save_requested.connect(self.save)
         bottom = QHBoxLayout()
         bottom.addWidget(self.fill_button)
         bottom.addStretch(1)
@@ -162,8 +179,7 @@ class AttendanceRollDialog(QDialog):
     def save(self) -> None:
         if not self.roll.can_record:
             return
-        if self.table.state() == QAbstractItemView.State.EditingState:
-            self.table.setFocus()  # commit the note being typed
+        self.table.commit_editor()
         try:
             counts, changes = training_attendance.record_attendance(
                 self.ctx.db, self.ctx.actor, self.roll.session.id, self.model.marks(),
