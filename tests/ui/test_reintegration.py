@@ -300,3 +300,26 @@ def test_page_fits_a_small_screen(qtbot, page):
     # 1366 wide minus the 190-pixel sidebar
     assert page.minimumSizeHint().width() <= 1366 - 190
     assert page.minimumSizeHint().height() <= 700
+
+
+def test_handover_details_can_be_corrected_after_termination(qtbot, db, staff, resident):
+    from kesos_desktop.services import termination
+
+    termination.terminate(db, staff, resident, termination.TerminationInput(
+        TODAY, TerminationReason.REFERRED,
+        termination.HandoverDetails(received_by="Petugas LKS Fiktif", relationship="Pekerja sosial")))
+    ctx = AppContext(db, staff, WorkstationSettings())
+    dialog = termination_dialog.TerminationDialog(ctx, resident, handover_only=True)
+    qtbot.addWidget(dialog)
+    assert dialog.received_by.text() == "Petugas LKS Fiktif"
+    assert not dialog.reason.isEnabled() and not dialog.terminated_on.isEnabled()
+    dialog.relationship.clear()
+    save(dialog)
+    assert dialog.handover_form.error_text("relationship")
+    qtbot.keyClicks(dialog.relationship, "Pekerja sosial LKS")
+    qtbot.keyClicks(dialog.witness2, "Bu Lurah Contoh")
+    save(dialog)
+    assert dialog.corrected
+    data = termination.handover_data(db, staff, resident)
+    assert data.witness2 == "Bu Lurah Contoh" and data.relationship == "Pekerja sosial LKS"
+    assert data.reason == TerminationReason.REFERRED

@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
+    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -35,8 +36,9 @@ from kesos_desktop.ui.pages.reintegration_widgets import (
     save_buttons,
     text_area,
     to_date,
+    to_qdate,
 )
-from kesos_desktop.ui.widgets.form import Form, enum_combo
+from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
 from kesos_desktop.ui.widgets.messages import Messages, show_error
 
 
@@ -48,8 +50,10 @@ def _line(max_length: int, placeholder: str = "") -> QLineEdit:
 
 
 class TerminationDialog(QDialog):
-    def __init__(self, ctx, admission_id: int, parent=None):
+    def __init__(self, ctx, admission_id: int, parent=None, handover_only: bool = False):
         super().__init__(parent)
+        self.handover_only = handover_only
+        self.corrected = False
         self.ctx = ctx
         self.admission_id = admission_id
         self.result_: TerminationResult | None = None
@@ -141,6 +145,8 @@ class TerminationDialog(QDialog):
         self.terminated_on.dateChanged.connect(lambda _d: self._preview())
         self.to_aftercare.toggled.connect(lambda _c: self._preview())
         self._reason_changed()
+        if handover_only:
+            self._load_handover(after_box, buttons)
 
     # ------------------------------------------------------------------ behaviour
     def _reason_changed(self) -> None:
@@ -190,7 +196,47 @@ class TerminationDialog(QDialog):
         self.aftercare_error.setText(errors.get("aftercare", ""))
         self.aftercare_error.setVisible("aftercare" in errors)
 
+    def _load_handover(self, after_box, buttons) -> None:
+        """Correcting the destination, notes and handover of a stay already terminated."""
+        data = termination.handover_data(self.ctx.db, self.ctx.actor, self.admission_id)
+        self.setWindowTitle(_("Handover details"))
+        self.terminated_on.setMaximumDate(to_qdate(data.terminated_on))
+        self.terminated_on.setDate(to_qdate(data.terminated_on))
+        select_data(self.reason, data.reason)
+        self.terminated_on.setEnabled(False)
+        self.reason.setEnabled(False)
+        for edit, value in ((self.destination, data.destination), (self.received_by, data.received_by),
+                            (self.relationship, data.relationship), (self.id_number, data.id_number),
+                            (self.witness, data.witness), (self.witness2, data.witness2)):
+            edit.setText(value or "")
+            edit.setCursorPosition(0)
+        self.notes.setPlainText(data.notes or "")
+        after_box.hide()
+        self.effects.hide()
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+
+    def save_handover(self) -> None:
+        try:
+            changes = termination.update_handover(
+                self.ctx.db, self.ctx.actor, self.admission_id, self.data().handover,
+                expected_version=self.stay.version)
+        except ValidationError as error:
+            self.show_errors(error.field_errors)
+            if not error.field_errors:
+                Messages.error(self, str(error))
+            return
+        except KesosError as error:
+            show_error(self, error)
+            return
+        self.corrected = True
+        self.ctx.announce(changes)
+        self.ctx.say(_("Handover details of {name} saved.").format(name=self.stay.name))
+        self.accept()
+
     def save(self) -> None:
+        if self.handover_only:
+            self.save_handover()
+            return
         data = self.data()
         if data.reason is not None and data.terminated_on <= date.today():
             question = _("Terminate {name} as of {date} ({reason})?").format(
@@ -223,3 +269,9 @@ class TerminationDialog(QDialog):
     def ask(cls, ctx, admission_id: int, parent=None) -> TerminationResult | None:
         dialog = cls(ctx, admission_id, parent)
         return dialog.result_ if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    @classmethod
+    def ask_handover(cls, ctx, admission_id: int, parent=None) -> bool:
+        """Correct the handover of a terminated stay (e.g. from the resident file); True if saved."""
+        dialog = cls(ctx, admission_id, parent, handover_only=True)
+        return dialog.exec() == QDialog.DialogCode.Accepted and dialog.corrected

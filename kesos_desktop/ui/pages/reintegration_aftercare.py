@@ -178,6 +178,9 @@ class AftercareTab(QWidget):
         for button in (self.record_button, self.move_button, self.add_button, self.close_button):
             if button.isVisible():
                 menu.addAction(button.text(), button.click)
+        if self.ctx.can(Action.TERMINATE):
+            menu.addSeparator()
+            menu.addAction(_("Handover details..."), self.edit_handover)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------------ actions
@@ -214,6 +217,13 @@ class AftercareTab(QWidget):
         from kesos_desktop.ui.dialogs.follow_up_dialog import CloseAftercareDialog
 
         if (row := self._chosen()) and CloseAftercareDialog.ask(self.ctx, row.admission_id, self):
+            self.refresh()
+
+    def edit_handover(self) -> None:
+        from kesos_desktop.ui.dialogs.termination_dialog import TerminationDialog
+
+        if (row := self._chosen()) and TerminationDialog.ask_handover(self.ctx, row.admission_id,
+                                                                      self):
             self.refresh()
 
     def edit_schedule(self) -> None:
