@@ -52,6 +52,7 @@ TIMELINE_PROVIDERS: list[Provider] = []
 PROVIDER_MODULES: list[str] = [
     "kesos_desktop.services.timeline",
     "kesos_desktop.services.counseling_timeline",
+    "kesos_desktop.services.reintegration_timeline",
 ]
 
 _loaded = False
