@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 
 from kesos_desktop import APP_NAME, __version__, i18n, paths
 from kesos_desktop.settings import WorkstationSettings
@@ -45,6 +46,19 @@ def database_url(args: argparse.Namespace, settings: WorkstationSettings) -> str
     return settings.database_url or paths.default_database_url()
 
 
+def _preload_database_layer() -> None:
+    try:
+        import sqlalchemy.orm
+
+        import kesos_desktop.db.models  # noqa: F401
+        import kesos_desktop.services.auth  # noqa: F401
+        import kesos_desktop.services.session_setup  # noqa: F401
+
+        sqlalchemy.orm.configure_mappers()
+    except Exception:  # noqa: BLE001 - the main thread imports again and reports properly
+        log.exception("preloading the database layer failed")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.data_dir:
@@ -55,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+    # SQLAlchemy, the models and argon2 take longer to import than Qt takes to start: load them
+    # on the second core while the main thread brings Qt up.
+    preload = threading.Thread(target=_preload_database_layer, name="preload", daemon=True)
+    preload.start()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -69,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from kesos_desktop.ui.startup import Startup
 
+    preload.join()
     return Startup(app, args, settings, database_url(args, settings)).run()
 
 

@@ -7,7 +7,14 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from kesos_desktop.excel.writer import Column, ColumnKind, ExportCancelled, ExportInfo, Sheet, write_workbook
+from kesos_desktop.excel.writer import (
+    Column,
+    ColumnKind,
+    ExportCancelled,
+    ExportInfo,
+    Sheet,
+    write_workbook,
+)
 
 COLUMNS = [
     Column("Nama", ColumnKind.TEXT, 30),

@@ -72,3 +72,18 @@ def test_change_own_password(db, admin):
         auth.change_own_password(db, admin, "not-the-old-1", "Baru-Sekali-2")
     auth.change_own_password(db, admin, PASSWORD, "Baru-Sekali-2")
     assert auth.login(db, "admin", "Baru-Sekali-2").id == admin.id
+
+
+def test_hash_with_old_settings_is_upgraded_at_login(db, admin):
+    from argon2 import PasswordHasher
+
+    from kesos_desktop.db.models import User as UserModel
+
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(PASSWORD)
+    with db.write() as session:
+        session.execute(sa.update(UserModel).where(UserModel.id == admin.id).values(password_hash=old))
+    assert auth.login(db, "admin", PASSWORD).id == admin.id
+    with db.read() as session:
+        stored = session.get(UserModel, admin.id).password_hash
+    assert stored != old and "m=19456,t=2,p=1" in stored
+    assert auth.login(db, "admin", PASSWORD).id == admin.id
