@@ -160,3 +160,17 @@ def test_resident_file_lists_trainings_over_stays(db, staff):
         ("Menjahit Dasar", EnrollmentStatus.ACTIVE, ""),
     ]
     assert rows[1].percentage == 0.0
+
+
+def test_trainings_on_the_resident_timeline(db, staff):
+    from kesos_desktop.services import timeline
+
+    rid, aid = admit_resident(db, "Budi Fiktif")
+    a = make_program(db, staff, weekdays=None)
+    b = make_program(db, staff, name="Tata Boga", weekdays=None)
+    enrollment.enroll(db, staff, a, aid, enrolled_on=START, today=TODAY)
+    eid, _ = enrollment.enroll(db, staff, b, aid, enrolled_on=START, today=TODAY)
+    enrollment.stop_enrollment(db, staff, eid, "Jadwal bentrok")
+    titles = [(e.title, e.detail) for e in timeline.timeline(db, staff, rid) if e.kind == "training"]
+    assert ("Berhenti pelatihan: Tata Boga", "Jadwal bentrok") in titles
+    assert ("Terdaftar di pelatihan: Menjahit Dasar", "Menjahit") in titles
