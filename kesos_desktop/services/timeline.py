@@ -53,6 +53,7 @@ PROVIDER_MODULES: list[str] = [
     "kesos_desktop.services.timeline",
     "kesos_desktop.services.counseling_timeline",
     "kesos_desktop.services.reintegration_timeline",
+    "kesos_desktop.services.training_timeline",
 ]
 
 _loaded = False
