@@ -289,3 +289,14 @@ def resident_trainings(
                 stop_reason=e.stop_reason or "",
             ))
         return result
+
+
+@requires(Action.TRAINING_VIEW)
+def current_stay(db: Database, actor: Actor, resident_id: int) -> int | None:
+    """The person's open stay (admission id), or None when they are not in the facility."""
+    with db.read() as session:
+        return session.execute(
+            sa.select(Admission.id).where(Admission.resident_id == resident_id,
+                                          Admission.terminated_on.is_(None))
+            .order_by(Admission.admitted_on.desc()).limit(1)
+        ).scalar_one_or_none()

@@ -174,3 +174,10 @@ def test_trainings_on_the_resident_timeline(db, staff):
     titles = [(e.title, e.detail) for e in timeline.timeline(db, staff, rid) if e.kind == "training"]
     assert ("Berhenti pelatihan: Tata Boga", "Jadwal bentrok") in titles
     assert ("Terdaftar di pelatihan: Menjahit Dasar", "Menjahit") in titles
+
+
+def test_current_stay_for_enrolling_from_the_resident_file(db, staff):
+    rid, aid = admit_resident(db, "Budi Fiktif")
+    assert enrollment.current_stay(db, staff, rid) == aid
+    leave(db, aid)
+    assert enrollment.current_stay(db, staff, rid) is None

@@ -254,3 +254,24 @@ def test_matrix_model_passes_the_model_tester(qtmodeltester, db, staff):
     model = AttendanceMatrixModel()
     model.set_matrix(attendance.attendance_matrix(db, staff, pid))
     qtmodeltester.check(model)
+
+
+def test_resident_file_panel_lists_and_enrolls(qtbot, db, staff, quiet_boxes, monkeypatch):
+    from kesos_desktop.ui.pages import training_resident
+
+    pid = make_course(db, staff, people=1)
+    [row] = enrollment.list_enrollments(db, staff, pid)
+    other = make_course(db, staff, name="Tata Boga", days={1}, place="Dapur",
+                        instructor="Pak Koki", people=0)
+    panel = training_resident.ResidentTrainingsPanel(AppContext(db, staff, WorkstationSettings()),
+                                                     row.resident_id)
+    qtbot.addWidget(panel)
+    settle(qtbot)
+    assert panel.programs.rowCount() == 1 and panel.history.rowCount() > 0
+    monkeypatch.setattr(training_resident.ProgramPicker, "ask", classmethod(
+        lambda cls, rows, parent=None: next(r for r in rows if r.id == other)))
+    panel.enroll()
+    settle(qtbot)
+    assert panel.programs.rowCount() == 2
+    assert {r.program_id for r in enrollment.resident_trainings(db, staff, row.resident_id)} == {
+        pid, other}
