@@ -207,6 +207,16 @@ def update_program(
             errors["capacity"] = _(
                 "{n} residents are already enrolled; the capacity cannot be lower than that."
             ).format(n=seated)
+        outside = session.execute(
+            sa.select(sa.func.count(TrainingSession.id)).where(
+                TrainingSession.program_id == program.id,
+                TrainingSession.status != TrainingSessionStatus.CANCELLED,
+                sa.or_(TrainingSession.day < data.start_date, TrainingSession.day > data.end_date))
+        ).scalar_one()
+        if outside and "end_date" not in errors:
+            errors["end_date"] = _(
+                "{n} sessions fall outside these dates; move or cancel them first."
+            ).format(n=outside)
         if errors:
             raise ValidationError(_("Please correct the marked fields."), errors)
         before = {f: getattr(program, f) for f in _INPUT_FIELDS}

@@ -144,3 +144,11 @@ def test_attendance_rule_setting_is_admin_only(db, admin, staff):
         programs.set_attendance_rule(db, staff, AttendanceRuleSetting(True, True))
     programs.set_attendance_rule(db, admin, AttendanceRuleSetting(excused_counts=True))
     assert programs.get_attendance_rule(db, staff) == AttendanceRuleSetting(True, False)
+
+
+def test_dates_cannot_shrink_past_existing_sessions(db, staff):
+    pid = make_program(db, staff)
+    with pytest.raises(ValidationError) as caught:
+        programs.update_program(db, staff, pid, program_input(end_date=date(2026, 12, 1)))
+    assert "end_date" in caught.value.field_errors
+    assert programs.get_program(db, staff, pid).end_date == END

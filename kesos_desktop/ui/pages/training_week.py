@@ -1,6 +1,6 @@
 """A week calendar of training sessions: seven day columns, an hour scale, one block per session
-(overlapping sessions side by side), holidays named in the day header. Keyboard: Left/Right or
-Tab between sessions in time order, Enter opens, like a double-click."""
+(overlapping sessions side by side), holidays named in the day header. Keyboard: the arrow keys
+move between sessions in time order, Enter opens the selected one, like a double-click."""
 
 from __future__ import annotations
 
