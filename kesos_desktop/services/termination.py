@@ -49,6 +49,7 @@ from kesos_desktop.services.reintegration_common import (
     resident_name,
     user_name,
 )
+from kesos_desktop.services.stages import apply_stage_change
 
 #: Reasons after which nobody can be followed up.
 NO_AFTERCARE = frozenset({TerminationReason.DIED})
@@ -270,17 +271,14 @@ def terminate(
         admission.termination_reason = reason
         _apply_handover(admission, data.handover)
         previous_stage = Stage(admission.stage)
+        # the stage history through the residents area's one path for stage moves
         if previous_stage != Stage.TERMINATION:
-            session.add(StageChange(admission_id=admission.id, from_stage=previous_stage,
-                                    to_stage=Stage.TERMINATION, changed_on=when, user_id=actor.id))
+            apply_stage_change(session, actor, admission, Stage.TERMINATION, when)
         dates: list[date] = []
         if with_aftercare:
-            session.add(StageChange(admission_id=admission.id, from_stage=Stage.TERMINATION,
-                                    to_stage=Stage.AFTERCARE, changed_on=when, user_id=actor.id))
-            admission.stage = Stage.AFTERCARE
+            apply_stage_change(session, actor, admission, Stage.AFTERCARE, when)
             admission.aftercare_status = AftercareStatus.ACTIVE
         else:
-            admission.stage = Stage.TERMINATION
             admission.aftercare_status = AftercareStatus.NONE
         admission.updated_by = actor.username
         session.flush()
