@@ -106,7 +106,7 @@ class AftercareTab(QWidget):
         ], self)
         self.table = DataTable("aftercare_table")
         self.table.set_source_model(self.model)
-        self.first_layout = FirstLayout(self.table, DUE_COLUMN)
+        FirstLayout(self.table, DUE_COLUMN, [130, 85, 170, 140, 120, 90, 120, 85, 150])
         self.table.activated_row.connect(lambda _row: self.record())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -143,7 +143,6 @@ class AftercareTab(QWidget):
     def show_rows(self, loaded: tuple[list[FollowUpRow], int, int]) -> None:
         rows, overdue, this_week = loaded
         self.model.set_rows(rows)
-        self.first_layout.rows_shown(len(rows))
         self.summary.setText(" · ".join([
             _("{n} overdue").format(n=format_number(overdue)),
             _("{n} due this week").format(n=format_number(this_week)),

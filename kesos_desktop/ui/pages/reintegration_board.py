@@ -96,7 +96,7 @@ class ResocialisationTab(QWidget):
         ], self)
         self.table = DataTable("reintegration_board")
         self.table.set_source_model(self.model)
-        self.first_layout = FirstLayout(self.table, TARGET_COLUMN)
+        FirstLayout(self.table, TARGET_COLUMN, [140, 180, 150, 85, 140, 160, 85, 75, 115])
         self.table.activated_row.connect(lambda _row: self.open_checklist())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -133,7 +133,6 @@ class ResocialisationTab(QWidget):
         selected = self.selected()
         self.model.set_rows(rows)
         self.table.setColumnHidden(STAGE_COLUMN, self.scope.currentData() is not None)
-        self.first_layout.rows_shown(len(rows))
         self.count.setText(_("Showing {n} people").format(n=format_number(len(rows))))
         if not rows:
             if self.search.text().strip():

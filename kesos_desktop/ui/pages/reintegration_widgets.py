@@ -118,32 +118,22 @@ def _escape(text: str) -> str:
 
 
 class FirstLayout:
-    """Until the user arranges a table's columns (remembered by DataTable), give it a sensible
-    first look: a default sort and columns sized to their contents once rows arrive."""
+    """Until the user arranges a table's columns (DataTable remembers them), give it a sensible
+    first look: a default sort and column widths that fit the usual contents at 1366x768.
+    Call right after ``set_source_model`` (which restores a remembered layout)."""
 
-    def __init__(self, table, sort_column: int | None, max_width: int = 260):
+    def __init__(self, table, sort_column: int | None, widths: list[int]):
         from PySide6.QtCore import QSettings, Qt
 
         from kesos_desktop import paths
 
         settings = QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
-        self.pending = settings.value(f"tables/{table.objectName()}") is None
-        self.table, self.max_width = table, max_width
-        if self.pending and sort_column is not None:
-            table.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
-
-    def rows_shown(self, count: int) -> None:
-        if not self.pending or count == 0:
+        if settings.value(f"tables/{table.objectName()}") is not None:
             return
-        self.pending = False
-        table = self.table
-        header = table.horizontalHeader()
-        header.blockSignals(True)  # an automatic size is not the user's choice: do not save it
-        table.resizeColumnsToContents()
-        for column in range(header.count() - 1):
-            if table.columnWidth(column) > self.max_width:
-                table.setColumnWidth(column, self.max_width)
-        header.blockSignals(False)
+        if sort_column is not None:
+            table.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
+        for column, width in enumerate(widths):
+            table.setColumnWidth(column, width)
 
 
 def enum_data(combo: QComboBox, enum_cls):
