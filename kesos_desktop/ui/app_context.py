@@ -18,6 +18,7 @@ class AppContext(QObject):
 
     data_changed = Signal(object)  # Changes
     status_message = Signal(str)
+    navigate = Signal(str, object)  # page key, target dict: open a page at a record or filter
 
     def __init__(self, db, actor: Actor, settings: WorkstationSettings, demo: bool = False):
         super().__init__()
@@ -32,6 +33,15 @@ class AppContext(QObject):
     def announce(self, changes: Changes | None) -> None:
         if changes is not None and changes.entities:
             self.data_changed.emit(changes)
+
+    def open(self, page: str, target: dict | None = None) -> None:
+        """Ask the main window to show ``page`` (e.g. "residents") at ``target``."""
+        self.navigate.emit(page, target or {})
+
+    @property
+    def shared_server(self) -> bool:
+        """True when several workstations share the database (refresh on a timer then)."""
+        return not getattr(self.db, "is_sqlite", True)
 
     def say(self, message: str) -> None:
         """A short status-bar message (after a save, for example)."""

@@ -27,6 +27,7 @@ from kesos_desktop.ui.dialogs.lock_dialog import IdleLock
 from kesos_desktop.ui.pages.admin_backup import AutoBackup
 from kesos_desktop.ui.pages.base import Page
 from kesos_desktop.ui.pages.registry import PageSpec, visible_pages
+from kesos_desktop.ui.widgets.reminder_badge import ReminderBadge
 
 ACCENT = "#0b6e4f"
 SIDEBAR_STYLE = f"""
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        ctx.navigate.connect(lambda key, target: self.show_page(key, target or None))
+        self.reminder_badge = ReminderBadge(self, ctx)
         self.resize(1280, 760)
         self._restore_state()
         self.idle_lock = IdleLock(self, ctx)  # locks after idle minutes (settings)
@@ -121,10 +124,19 @@ class MainWindow(QMainWindow):
             self.open_global_search()
 
     def open_global_search(self) -> None:
-        """Ctrl+K: filled in by the global search (dashboard issue)."""
-        page = self.show_page("residents")
-        if page is not None:
-            page.handle_action(ActionId.FIND)
+        """Ctrl+K from anywhere: residents and programs as you type; Enter opens the record."""
+        from kesos_desktop.ui.dialogs.global_search import GlobalSearchDialog
+
+        GlobalSearchDialog.open_for(self.ctx, self)
+
+    def set_badge(self, key: str, count: int) -> None:
+        """Show ``count`` next to a page's name in the sidebar ("Dasbor (3)")."""
+        for row, spec in enumerate(self.specs):
+            if spec.key == key:
+                title = _(spec.title)
+                self.sidebar.item(row).setText(f"{title}  ({count})" if count else title)
+                self.sidebar.item(row).setToolTip(
+                    _("{n} due or overdue items for you").format(n=count) if count else "")
 
     # ----------------------------------------------------------------- chrome
     def _build_menus(self) -> None:

@@ -152,15 +152,15 @@ def test_late_results_of_an_old_query_are_dropped(qtbot, ctx):
     assert model.total == 0
 
 
-def test_ctrl_k_opens_the_registry_search(qtbot, db, staff):
+def test_ctrl_f_focuses_the_registry_search(qtbot, db, staff):
     from kesos_desktop.ui.main_window import MainWindow
 
     window = MainWindow(AppContext(db, staff, WorkstationSettings()))
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
-    window.dispatch(ActionId.SEARCH_ALL)
-    page = window.current_page()
+    page = window.show_page("residents")
+    window.dispatch(ActionId.FIND)
     assert isinstance(page, ResidentsPage)
     assert [s.key for s in window.specs][:2] == ["dashboard", "residents"]
     qtbot.waitUntil(lambda: page.filters.search.hasFocus(), timeout=2_000)

@@ -211,7 +211,7 @@ class ResidentsPage(Page):
         return super().handle_action(action)
 
     def open_target(self, target: dict) -> None:
+        if self.filters.FILTER_KEYS & set(target):
+            self.filters.show_target(target)  # e.g. a dashboard figure or chart bar
         if "resident_id" in target:
             self.open_resident(int(target["resident_id"]))
-        if "text" in target:
-            self.filters.search.setText(str(target["text"]))

@@ -117,8 +117,34 @@ class ResidentFilters(QWidget):
         self._pause.stop()
         self.changed.emit()
 
+    FILTER_KEYS = frozenset({"status", "category", "stage", "room_id", "sex", "admitted_from",
+                             "admitted_to", "text"})
+
+    def show_target(self, target: dict) -> None:
+        """Set the filters from a dashboard click, e.g. {"category": "gelandangan"}; others cleared."""
+        combos = {"status": self.status, "category": self.category, "stage": self.stage, "sex": self.sex}
+        widgets = [self.search, *combos.values(), self.room, self.admitted_from, self.admitted_to]
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.setText(str(target.get("text", "")))
+        for key, combo in combos.items():
+            combo.setCurrentIndex(0 if key != "status" else combo.findData(ResidentStatus.CURRENT))
+            if target.get(key):
+                select_data(combo, target[key])
+        self._pending_room = target.get("room_id")
+        self.room.setCurrentIndex(0)
+        if self._pending_room is not None:
+            select_data(self.room, self._pending_room)
+        for key, edit in (("admitted_from", self.admitted_from), ("admitted_to", self.admitted_to)):
+            value = target.get(key)
+            edit.setDate(QDate(value) if isinstance(value, date) else NO_DATE)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.changed.emit()
+
     def set_rooms(self, rooms: list[RoomRow]) -> None:
-        current = self.room.currentData()
+        current = getattr(self, "_pending_room", None) or self.room.currentData()
+        self._pending_room = None
         self.room.blockSignals(True)
         self.room.clear()
         self.room.addItem(_("All rooms"), None)

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 CARD_STYLE = """
-QFrame#card { background: white; border: 1px solid #d9dedb; border-radius: 6px; }
-QFrame#card:hover { border-color: #0b6e4f; }
+QFrame[card="true"] { background: white; border: 1px solid #d9dedb; border-radius: 6px; }
+QFrame[card="true"]:hover { border-color: #0b6e4f; }
 """
 
 
@@ -16,7 +16,7 @@ class StatCard(QFrame):
 
     def __init__(self, caption: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("card")
+        self.setProperty("card", True)
         self.setStyleSheet(CARD_STYLE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.value = QLabel("…")
