@@ -596,3 +596,34 @@ def test_the_audit_log_never_holds_the_text(db, world):
         details = session.execute(sa.select(models.AuditEntry.details)).scalars().all()
     assert details and not any(SECRET in d for d in details)
     assert all(isinstance(json.loads(d), dict) for d in details)
+
+
+@pytest.mark.parametrize("role", sorted(CAN_READ))
+def test_case_file_pdf(db, world, role):
+    """The printed case file: metadata for everyone; note bodies and assessment narratives only
+    for a counselor who asks (include_notes), as the gate allows, each read audited; anyone else
+    asking is refused outright (PermissionDenied), nothing printed."""
+    from kesos_desktop.reports.case_file import build_case_file
+
+    actor = world["actors"][role]
+    plain = _pdf_text(build_case_file(db, actor, world["resident"], today=TODAY))
+    assert "Budi Fiktif" in plain and SECRET not in plain
+    before = len(audit_rows(db))
+    if not CAN_READ[role]:
+        with pytest.raises(PermissionDenied):
+            build_case_file(db, actor, world["resident"], include_notes=True, today=TODAY)
+        return
+    text = _pdf_text(build_case_file(db, actor, world["resident"], include_notes=True, today=TODAY))
+    assert (f"{SECRET} isi catatan biasa" in text) == ("normal" in CAN_READ[role])
+    assert (f"{SECRET} isi sangat rahasia" in text) == ("high" in CAN_READ[role])
+    assert f"{SECRET} uraian" in text
+    reads = {(r[1], r[3]) for r in audit_rows(db)[before:] if r[1] == "read_note"}
+    assert reads == {("read_note", str(world[w])) for w in CAN_READ[role]}
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())

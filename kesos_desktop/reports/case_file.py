@@ -1,13 +1,13 @@
 """Berkas penerima manfaat: one person's case file, printed.
 
-Every section comes from the service that owns the data (each checks its own permission).
-Confidential text (counseling note bodies, assessment narratives) is printed only when the user
-asks for it (``include_notes=True``) AND is allowed to read it: the bodies are fetched one by one
-through ``counseling_notes.get_note`` / ``assessment.read_assessment`` (the confidentiality gate,
-so every read is audited). A user whose role may not read notes who asks for them gets
-``PermissionDenied`` before anything is produced: the request is refused loudly rather than
-silently printing a file that looks complete. A *sangat rahasia* note the counselor may not read
-prints as "(not readable for you)".
+Every section is gathered through the service that owns the data (each checks its own
+permission). Confidential text (counseling note bodies, assessment narratives) is printed only
+when the user asks for it (``include_notes=True``) AND is allowed to read it: the bodies come one
+by one through the body readers ``counseling_notes.get_note`` and ``read_assessment`` (the
+confidentiality gate, so every read is audited). A user whose role may not read notes who asks
+for them gets ``PermissionDenied`` before anything is produced: the request is refused loudly
+rather than printing a file that looks complete. A *sangat rahasia* note the counselor may not
+read prints as "(not readable for you)".
 """
 
 from __future__ import annotations
