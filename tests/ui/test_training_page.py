@@ -186,6 +186,7 @@ def test_enroll_dialog_searches_and_respects_capacity(qtbot, db, staff, quiet_bo
     dialog = EnrollDialog(AppContext(db, staff, WorkstationSettings()), detail)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.search, "cari")
+    dialog._timer.stop()  # search now rather than after the typing pause
     dialog.reload()
     assert dialog.model.rowCount() == 2
     dialog.table.selectRow(0)
