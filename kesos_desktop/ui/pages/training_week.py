@@ -174,7 +174,7 @@ class WeekView(QWidget):
         else:
             if row.place:
                 lines.append(row.place)
-            if row.enrolled:
+            if row.enrolled and row.day <= self.today:
                 lines.append(_("Attendance {done}/{total}").format(done=row.recorded,
                                                                    total=row.enrolled))
         metrics = p.fontMetrics()
