@@ -358,11 +358,51 @@ def verify_chain(session: Session, progress: ProgressFn | None = None) -> Verify
     return VerifyResult(checked, prev_id, expected, tuple(problems))
 
 
+def check_anchors(session: Session, anchors) -> list[ChainProblem]:
+    """Compare the log with copies of its last entry kept in backups' sidecars.
+
+    The chain alone cannot show that the newest entries were deleted (or that the whole tail
+    was rewritten with fresh hashes); a backup's record of "entry N had hash H" can. Anchors
+    taken before the latest restore are skipped: a restore legitimately rewinds the log.
+    """
+    last_restore = session.execute(
+        sa.select(sa.func.max(AuditEntry.at)).where(AuditEntry.action == "restore")
+    ).scalar_one_or_none()
+    problems = []
+    for anchor in sorted(anchors, key=lambda a: a.entry_id):
+        if last_restore is not None and anchor.taken_at <= last_restore:
+            continue
+        stored = session.execute(
+            sa.select(AuditEntry.hash).where(AuditEntry.id == anchor.entry_id)
+        ).scalar_one_or_none()
+        when = anchor.taken_at.strftime("%d/%m/%Y %H:%M")
+        if stored is None:
+            problems.append(ChainProblem(anchor.entry_id, "deleted", _(
+                "entry {id} existed when the backup {file} was made ({when}) but is now "
+                "missing: entries at the end of the log were deleted."
+            ).format(id=anchor.entry_id, file=anchor.file_name, when=when)))
+        elif stored != anchor.entry_hash:
+            problems.append(ChainProblem(anchor.entry_id, "edited", _(
+                "entry {id} is not the one the backup {file} recorded ({when}): the log was "
+                "rewritten from there on."
+            ).format(id=anchor.entry_id, file=anchor.file_name, when=when)))
+    return problems
+
+
 @requires(Action.AUDIT_VIEW)
 def verify(db: Database, actor: Actor, progress: ProgressFn | None = None) -> VerifyResult:
-    """Check the hash chain of the whole audit log; the check itself is recorded."""
+    """Check the hash chain of the whole audit log, and (SQLite) the copies of its last entry
+    that backups keep; the check itself is recorded."""
     with db.read() as session:
         result = verify_chain(session, progress)
+        if db.is_sqlite:
+            from kesos_desktop.services.backup import audit_anchors
+
+            extra = check_anchors(session, audit_anchors())
+            if extra:
+                problems = sorted(result.problems + tuple(extra), key=lambda p: p.row_id)
+                result = VerifyResult(result.checked, result.last_id, result.last_hash,
+                                      tuple(problems[:MAX_PROBLEMS]))
     with db.write() as session:
         audit.record(session, actor, "verify", "audit_log", None, {
             "ok": result.ok, "checked": result.checked, "first_bad_id": result.first_bad_id,

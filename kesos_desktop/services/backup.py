@@ -219,6 +219,29 @@ def list_backups(db: Database, actor: Actor, folder: str | os.PathLike[str] | No
     return sorted(infos, key=lambda i: i.created_at or datetime.min, reverse=True)
 
 
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The audit log's last entry when a backup was made: a copy of the chain kept elsewhere."""
+
+    entry_id: int
+    entry_hash: str
+    taken_at: datetime
+    file_name: str
+
+
+def audit_anchors(folder: str | os.PathLike[str] | None = None) -> list[AuditAnchor]:
+    """Anchors from the sidecars of the backups in ``folder`` (default: the backup folder)."""
+    anchors = []
+    for path in _backup_files(Path(folder) if folder else paths.backup_dir()):
+        meta = _read_sidecar(path)
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            anchors.append(AuditAnchor(
+                int(meta["audit_head_id"]), str(meta["audit_head_hash"]),
+                datetime.fromisoformat(meta["created_at"]), path.name,
+            ))
+    return anchors
+
+
 @requires(None, reason="says whether the open database is a file this app can back up")
 def backup_supported(db: Database) -> bool:
     return bool(db.is_sqlite and db.sqlite_path)

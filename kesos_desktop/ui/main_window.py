@@ -24,7 +24,7 @@ from kesos_desktop.i18n import _
 from kesos_desktop.ui.actions import ActionId, create_actions
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.dialogs.lock_dialog import IdleLock
-from kesos_desktop.ui.pages.admin_backup import AutoBackup
+from kesos_desktop.ui.pages.admin_backup import AutoBackup, install_backup_menu
 from kesos_desktop.ui.pages.base import Page
 from kesos_desktop.ui.pages.registry import PageSpec, visible_pages
 from kesos_desktop.ui.widgets.reminder_badge import ReminderBadge
@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addAction(_("Change my password..."), self.change_password)
         file_menu.addAction(_("Settings..."), self.open_settings)
+        install_backup_menu(file_menu, self, self.ctx)
         file_menu.addSeparator()
         file_menu.addAction(_("Log out"), self.logout)
         file_menu.addAction(_("Close"), self.close)

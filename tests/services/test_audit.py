@@ -282,3 +282,33 @@ def test_export_cancelled_leaves_no_file(db, admin, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         audit_log.export_xlsx(db, admin, tmp_path / "audit.xlsx", progress=cancel)
     assert not list(tmp_path.glob("audit*"))
+
+
+# ----------------------------------------------------------------- anchors in backups
+
+
+@pytest.mark.sqlite_only
+def test_verify_catches_deleted_newest_entries_with_a_backup_anchor(db, admin):
+    """Deleting the last entries leaves a valid chain; the backup's sidecar still knows them."""
+    from kesos_desktop.services import backup
+
+    _add_rows(db, admin, 3)
+    made = backup.create_backup(db, admin).info
+    assert audit_log.verify(db, admin).ok
+    with Tamper(db) as t:
+        t.sql("DELETE FROM audit_log WHERE id >= :id", id=made.audit_head_id - 1)
+    result = audit_log.verify(db, admin)
+    assert not result.ok
+    assert result.problems[0].kind == "deleted"
+    assert made.name in result.problems[0].message
+
+
+@pytest.mark.sqlite_only
+def test_restore_of_an_older_backup_is_not_mistaken_for_tampering(db, admin):
+    from kesos_desktop.services import backup
+
+    older = backup.create_backup(db, admin).info.path
+    _add_rows(db, admin, 3)
+    backup.create_backup(db, admin)  # a newer anchor the restore rewinds past
+    backup.restore_backup(db, admin, older)
+    assert audit_log.verify(db, admin).ok

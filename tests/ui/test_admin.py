@@ -410,3 +410,17 @@ def test_password_dialog_fields(qtbot, ctx):
     qtbot.addWidget(dialog)
     assert all(e.echoMode() == QLineEdit.EchoMode.Password for e in (dialog.old, dialog.new, dialog.again))
     assert dialog.findChild(QDialogButtonBox) is not None
+
+
+@pytest.mark.sqlite_only
+def test_every_role_can_back_up_to_a_usb_stick_from_the_file_menu(qtbot, db, staff, tmp_path, monkeypatch):
+    ctx = AppContext(db, staff, WorkstationSettings())
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    usb = tmp_path / "usb"
+    monkeypatch.setattr(admin_backup.BackupTab, "choose_folder", classmethod(lambda cls, p: str(usb)))
+    file_menu = window.menuBar().actions()[0].menu()
+    action = next(a for a in file_menu.actions() if "flashdisk" in a.text())
+    action.trigger()
+    settle(qtbot)
+    assert len(list(usb.glob("kesos-*.db"))) == 1

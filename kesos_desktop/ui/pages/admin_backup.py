@@ -83,6 +83,32 @@ def _size(info: backup.BackupInfo) -> str:
     return f"{info.size / 1_048_576:.1f} MB"
 
 
+def install_backup_menu(menu, window, ctx) -> None:
+    """File > "Back up to a USB stick...": every role may back up, not only those who see Admin."""
+    if ctx.can(Action.BACKUP) and backup.backup_supported(ctx.db):
+        menu.addAction(_("Back up to a folder or USB stick..."), lambda: back_up_to_folder(window, ctx))
+
+
+def back_up_to_folder(parent, ctx, folder: str | None = None, on_done=None):
+    """Ask for a folder (unless given) and back up into it in the background, with progress."""
+    folder = folder or BackupTab.choose_folder(parent)
+    if not folder:
+        return None
+
+    def done(result: backup.BackupResult) -> None:
+        ctx.say(_("Backup saved and checked: {path} ({s:.1f} s)").format(
+            path=result.info.path, s=result.seconds))
+        if on_done:
+            on_done(result)
+
+    return (
+        run_in_background(_make_backup, ctx.db, ctx.actor, folder)
+        .with_progress(parent, _("Backing up the database"))
+        .on_success(done)
+        .start()
+    )
+
+
 class BackupTab(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
