@@ -30,6 +30,7 @@ from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import AttachmentRow, FamilyContactRow, ResidentFile
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import attachments, residents, timeline
+from kesos_desktop.ui import print_actions
 from kesos_desktop.ui.dialogs import resident_file_actions as actions
 from kesos_desktop.ui.dialogs.intake_wizard_documents import PHOTO_FILTER, pick_file
 from kesos_desktop.ui.dialogs.resident_file_tabs import (
@@ -97,6 +98,10 @@ class ResidentFileDialog(QDialog):
         self.room_button.clicked.connect(self.move_room)
         self.readmit_button.clicked.connect(self.readmit)
         self.photo_button.clicked.connect(self.change_photo)
+        self.print_button = QPushButton(_("Print case file..."))  # issue 10
+        self.print_button.setObjectName("print_case_file")
+        self.print_button.clicked.connect(lambda: print_actions.print_case_file(
+            self, ctx, self.resident_id, self.file.resident.reg_no if self.file else ""))
 
         can_edit = ctx.can(Action.RESIDENT_EDIT)
         self.identity_tab = IdentityTab(can_edit)
@@ -121,7 +126,7 @@ class ResidentFileDialog(QDialog):
         title.addStretch(1)
         buttons = QGridLayout()
         for n, button in enumerate((self.stage_button, self.room_button, self.readmit_button,
-                                    self.photo_button)):
+                                    self.photo_button, self.print_button)):
             buttons.addWidget(button, n % 2, n // 2)
         info = QVBoxLayout()
         info.addLayout(title)

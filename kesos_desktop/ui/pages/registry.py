@@ -37,6 +37,7 @@ PAGES: list[PageSpec] = [
     PageSpec("training", N_("Training"), "kesos_desktop.ui.pages.training", "TrainingPage", Action.TRAINING_VIEW),
     PageSpec("counseling", N_("Counseling"), "kesos_desktop.ui.pages.counseling", "CounselingPage", Action.COUNSELING_VIEW),
     PageSpec("reintegration", N_("Reintegration"), "kesos_desktop.ui.pages.reintegration", "ReintegrationPage", Action.REINTEGRATION_VIEW),
+    PageSpec("reports", N_("Reports"), "kesos_desktop.ui.pages.reports", "ReportsPage", Action.REPORT_PRINT),
     PageSpec("admin", N_("Admin"), "kesos_desktop.ui.pages.admin", "AdminPage",
              Action.USER_MANAGE),
 ]

@@ -20,6 +20,7 @@ from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _, format_number, ngettext
 from kesos_desktop.services import aftercare
 from kesos_desktop.services.aftercare import FollowUpRow
+from kesos_desktop.ui import print_actions
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.reintegration_widgets import GOOD, LATE, MUTED, SOON, FirstLayout
 from kesos_desktop.ui.tasks import run_in_background
@@ -180,6 +181,10 @@ class AftercareTab(QWidget):
         if self.ctx.can(Action.TERMINATE):
             menu.addSeparator()
             menu.addAction(_("Handover details..."), self.edit_handover)
+        if self.ctx.can(Action.REPORT_PRINT):  # issue 10: berita acara serah terima
+            row = self.selected()
+            menu.addAction(_("Print handover record..."), lambda: print_actions.print_handover(
+                self, self.ctx, row.admission_id, row.reg_no))
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------------ actions

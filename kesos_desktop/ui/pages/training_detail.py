@@ -13,6 +13,7 @@ from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import training_programs
 from kesos_desktop.services.training_types import ProgramDetail
+from kesos_desktop.ui import print_actions
 from kesos_desktop.ui.pages.training_matrix import MatrixTab
 from kesos_desktop.ui.pages.training_participants import ParticipantsTab
 from kesos_desktop.ui.pages.training_schedule import ScheduleTab
@@ -51,6 +52,7 @@ class ProgramDetailView(QWidget):
         top.addWidget(self.back_button)
         top.addWidget(self.title, 1)
         top.addWidget(self.edit_button)
+        top.addWidget(print_actions.program_print_button(self))  # issue 10: daftar hadir, recap, certificate
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
