@@ -23,6 +23,7 @@ from kesos_desktop.db.models import (
     Resident,
     ResidentCategory,
     Room,
+    SessionParticipant,
     StageChange,
     TrainingProgram,
     TrainingSession,
@@ -266,11 +267,33 @@ def reminders(db: Database, actor: Actor, today: date | None = None, limit: int 
                 .where(_latest_plan_past_review(today))):
                 items.append(Reminder("plan", _("Plan review overdue: {name}").format(name=name), due,
                                       "counseling", {"admission_id": admission_id}))
-    if mine:  # the counselor's own caseload: next session dates that have passed
-        from kesos_desktop.services import counseling_caseload
-
-        for row in counseling_caseload.overdue_sessions(db, actor, counselor_id=actor.id, today=today)[:limit]:
-            items.append(Reminder(
-                "counseling", _("Next session overdue: {name}").format(name=row.stay.name),
-                row.next_session_on, "counseling", {"admission_id": row.stay.admission_id}))
+        if mine:
+            for admission_id, name, due in _next_sessions_overdue(session, actor.id, today, limit):
+                items.append(Reminder("counseling", _("Next session overdue: {name}").format(name=name),
+                                      due, "counseling", {"admission_id": admission_id}))
     return sorted(items, key=lambda r: (r.due_on or today, r.kind))
+
+
+def _next_sessions_overdue(session: Session, counselor_id: int, today: date, limit: int):
+    """The counselor's current cases whose next session date has passed: the earliest planned
+    session, or else the date agreed at the last session held (as the counselor's list counts
+    it, in services/counseling_caseload.py), done here in SQL for the badge's speed."""
+    def of_this_stay(column, status: CounselingStatus):
+        # correlated per stay: each is a few index lookups on session_participant.admission_id
+        return (sa.select(column).select_from(CounselingSession)
+                .join(SessionParticipant, SessionParticipant.session_id == CounselingSession.id)
+                .where(SessionParticipant.admission_id == Admission.id, CounselingSession.status == status))
+
+    planned = of_this_stay(sa.func.min(CounselingSession.held_on), CounselingStatus.PLANNED).scalar_subquery()
+    agreed = (of_this_stay(CounselingSession.next_session_on, CounselingStatus.DONE)
+              .order_by(CounselingSession.held_on.desc(), CounselingSession.id.desc()).limit(1).scalar_subquery())
+    cases = (
+        sa.select(Admission.id.label("aid"), Resident.name.label("name"),
+                  sa.func.coalesce(planned, agreed).label("due"))
+        .join(Resident, Resident.id == Admission.resident_id)
+        .where(_open(), Admission.case_manager_id == counselor_id).subquery()
+    )
+    return session.execute(
+        sa.select(cases.c.aid, cases.c.name, cases.c.due).where(cases.c.due < today)
+        .order_by(cases.c.due).limit(limit)
+    ).all()

@@ -116,3 +116,27 @@ def test_search_everywhere(facility, admin):
     assert [p.name for p in found.programs] == ["Tata Boga Fiktif"]
     assert search_everything(facility, admin, "  ").residents == ()
     assert [p.name for p in search_everything(facility, admin, "tata").programs] == ["Tata Boga Fiktif"]
+
+
+def test_counselor_reminded_of_overdue_next_sessions(db, admin, counselor):
+    from kesos_desktop.db.models import SessionParticipant
+    from kesos_desktop.services import counseling_caseload
+
+    _, late = admit_resident(db, "Lewat Fiktif", case_manager_id=counselor.id)
+    _, planned_late = admit_resident(db, "Rencana Fiktif", case_manager_id=counselor.id)
+    _, fine = admit_resident(db, "Aman Fiktif", case_manager_id=counselor.id)
+    with db.write() as s:
+        def held(stay, on, status, next_on=None):
+            cs = CounselingSession(session_type=CounselingType.INDIVIDUAL, level=ServiceLevel.MICRO, held_on=on,
+                                   counselor_id=counselor.id, status=status, next_session_on=next_on)
+            s.add(cs)
+            s.flush()
+            s.add(SessionParticipant(session_id=cs.id, admission_id=stay))
+        held(late, date(2026, 11, 2), CounselingStatus.DONE, date(2026, 11, 9))
+        held(late, date(2026, 10, 1), CounselingStatus.DONE, date(2026, 12, 30))  # older: ignored
+        held(planned_late, date(2026, 11, 20), CounselingStatus.PLANNED)
+        held(fine, date(2026, 11, 10), CounselingStatus.DONE, date(2026, 11, 30))
+    mine = {r.text.split(": ")[-1]: r.due_on for r in dashboard.reminders(db, counselor, TODAY) if r.kind == "counseling"}
+    assert mine == {"Lewat Fiktif": date(2026, 11, 9), "Rencana Fiktif": date(2026, 11, 20)}
+    theirs = {r.stay.name for r in counseling_caseload.overdue_sessions(db, counselor, counselor_id=counselor.id, today=TODAY)}
+    assert set(mine) == theirs  # the badge counts what the counselor's list shows
