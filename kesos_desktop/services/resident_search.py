@@ -80,11 +80,15 @@ _modes_lock = threading.Lock()
 # ---------------------------------------------------------------------------- search mode
 
 
+def _fts_objects(connection) -> set[str]:
+    return {row[0] for row in connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'resident_fts%'")}
+
+
 def ensure_sqlite_fts(connection) -> bool:
     """Make sure the FTS table's triggers exist (a batch rebuild of ``resident`` drops them);
     recreate them and rebuild the index when they were missing. True when FTS5 is usable."""
-    names = {row[0] for row in connection.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE name LIKE 'resident_fts%'")}
+    names = _fts_objects(connection)
     if "resident_fts" not in names:
         return False
     missing = [name for name in SQLITE_FTS_TRIGGERS if name not in names]
@@ -102,8 +106,12 @@ def search_mode(db: Database) -> str:
         if mode is not None:
             return mode
         if db.is_sqlite:
-            with db.write() as session:
-                mode = "fts5" if ensure_sqlite_fts(session.connection()) else "like"
+            with db.read() as session:
+                names = _fts_objects(session.connection())
+            if "resident_fts" in names and not set(SQLITE_FTS_TRIGGERS) <= names:
+                with db.write() as session:  # repair only when something is missing
+                    ensure_sqlite_fts(session.connection())
+            mode = "fts5" if "resident_fts" in names else "like"
         elif db.engine.dialect.name == "postgresql":
             mode = "tsvector"
         else:
@@ -143,7 +151,7 @@ def word_prefix_like(text: str):
     return sa.and_(*conditions)
 
 
-def text_condition(mode: str, text: str, dense: bool = False):
+def text_condition(mode: str, text: str, dense: bool = False, id_column=None):
     """A WHERE condition on ``resident`` for the search text, or None for blank text.
 
     ``dense``: the words match many people, so SQLite should walk the rows in sort order and
@@ -156,8 +164,8 @@ def text_condition(mode: str, text: str, dense: bool = False):
     if len(tokens) == 1 and len(tokens[0]) == 1:
         return _starts_with(tokens[0])
     if mode == "fts5":
-        column = R.c.id + 0 if dense else R.c.id
-        return column.in_(_fts_ids(fts_query(tokens)))
+        column = R.c.id if id_column is None else id_column
+        return (column + 0 if dense else column).in_(_fts_ids(fts_query(tokens)))
     if mode == "tsvector":
         query = " & ".join(f"{t}:*" for t in tokens)
         return R.c.id.in_(
@@ -199,17 +207,22 @@ def text_match_count(session: Session, mode: str, text: str) -> int | None:
 # ---------------------------------------------------------------------------- the query
 
 DENSE_MATCHES = 4000  # above this many matches, walk the name index instead of sorting matches
+FEW_CURRENT = 3000  # up to this many open stays, current-resident queries start from them
 _STAY_SORTS = {SortKey.ADMITTED_ON, SortKey.STAGE, SortKey.ROOM, SortKey.CASE_MANAGER}
+
+
+def _stay_filtered(query: ResidentQuery) -> bool:
+    """Filters on the stay itself (beyond current / former)."""
+    return (
+        query.stage is not None or query.room_id is not None
+        or query.case_manager_id is not None or query.admitted_from is not None
+        or query.admitted_to is not None
+    )
 
 
 def _needs_stay_filter(query: ResidentQuery) -> bool:
     """Whether the rows can only be chosen by looking at each person's latest stay."""
-    return (
-        query.status == ResidentStatus.CURRENT
-        or query.stage is not None or query.room_id is not None
-        or query.case_manager_id is not None or query.admitted_from is not None
-        or query.admitted_to is not None
-    )
+    return query.status == ResidentStatus.CURRENT or _stay_filtered(query)
 
 
 def _needs_stay_join(query: ResidentQuery) -> bool:
@@ -226,9 +239,11 @@ def _newer_stay_exists(a):
     )
 
 
-def _resident_filters(query: ResidentQuery, mode: str, dense: bool) -> list:
+def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current: bool = False) -> list:
+    """Conditions on the person. ``few_current``: the query walks the (few) open stays, where
+    LIKE on each is cheaper than a list of tens of thousands of full-text matches."""
     conditions = []
-    if dense and query.status == ResidentStatus.CURRENT and mode == "fts5":
+    if dense and few_current and mode == "fts5":
         conditions.append(word_prefix_like(query.text))
     elif (condition := text_condition(mode, query.text, dense)) is not None:
         conditions.append(condition)
@@ -265,10 +280,12 @@ def _stay_filters(query: ResidentQuery, a) -> list:
 
 
 def _status_without_join(query: ResidentQuery) -> list:
+    open_stay = sa.exists().where(STAY.c.resident_id == R.c.id, STAY.c.terminated_on.is_(None))
+    if query.status == ResidentStatus.CURRENT:
+        return [open_stay]
     if query.status != ResidentStatus.FORMER:
         return []
     any_stay = sa.exists().where(STAY.c.resident_id == R.c.id)
-    open_stay = sa.exists().where(STAY.c.resident_id == R.c.id, STAY.c.terminated_on.is_(None))
     return [any_stay, ~open_stay]
 
 
@@ -332,15 +349,29 @@ class _Plan:
     def __init__(self, session: Session, query: ResidentQuery, mode: str):
         self.query, self.mode = query, mode
         self.dialect = session.get_bind().dialect.name
-        self.join = _needs_stay_join(query)
         self.matches = text_match_count(session, mode, query.text)
         self.dense = self.matches is not None and self.matches > DENSE_MATCHES
+        self.open_count = None
+        if query.status == ResidentStatus.CURRENT:
+            self.open_count = _open_stays(_conn(session))
+        # Few current residents (a real facility: hundreds): walk their open stays. Many (a
+        # large demo): walk the name index and test "has an open stay" per person instead.
+        self.few_current = self.open_count is not None and self.open_count <= FEW_CURRENT
+        tokens = words(query.text)
+        has_text = bool(tokens) and not (len(tokens) == 1 and len(tokens[0]) == 1)
+        self.fts_only = has_text and mode == "fts5" and query.category is None and query.sex is None
+        self.join = _needs_stay_join(query) and (
+            query.status != ResidentStatus.CURRENT or self.few_current or _stay_filtered(query)
+            or query.sort in _STAY_SORTS or has_text)
+        # current residents matching words: start from the open stays and test each against the
+        # list of matches; walking the name index is a gamble when few matches are current
+        self.walk = self.dense and query.status != ResidentStatus.CURRENT
 
     def ids(self, session: Session) -> list[tuple[int, int | None]]:
         query = self.query
         offset, limit = max(query.offset, 0), max(1, min(query.limit, MAX_PAGE))
         if not self.join:
-            stmt = (sa.select(R.c.id).where(*_resident_filters(query, self.mode, self.dense),
+            stmt = (sa.select(R.c.id).where(*_resident_filters(query, self.mode, self.walk),
                                             *_status_without_join(query))
                     .order_by(*_order(query, A, self.dialect)).offset(offset).limit(limit))
             resident_ids = list(_conn(session).execute(stmt).scalars())
@@ -348,14 +379,18 @@ class _Plan:
             return [(rid, latest.get(rid)) for rid in resident_ids]
         stmt = (
             sa.select(R.c.id, A.c.id).select_from(A.join(R, R.c.id == A.c.resident_id))
-            .where(*_stay_filters(query, A), *_resident_filters(query, self.mode, self.dense))
+            .where(*_stay_filters(query, A),
+                   *_resident_filters(query, self.mode, self.walk or (self.dense and self.few_current),
+                                      self.few_current))
             .order_by(*_order(query, A, self.dialect)).offset(offset).limit(limit)
         )
         return [(rid, aid) for rid, aid in _conn(session).execute(stmt)]
 
     def count(self, session: Session) -> int:
         query, conn = self.query, _conn(session)
-        if not _needs_stay_filter(query):
+        if query.status == ResidentStatus.CURRENT and not query.filtered:
+            return self.open_count
+        if not _stay_filtered(query):
             if query.status == ResidentStatus.ALL and self.matches is not None \
                     and query.category is None and query.sex is None:
                 return self.matches
@@ -365,13 +400,22 @@ class _Plan:
                 with_stay = conn.execute(
                     sa.select(sa.func.count(sa.distinct(STAY.c.resident_id)))).scalar_one()
                 return with_stay - _open_stays(conn)
-            stmt = sa.select(sa.func.count()).select_from(R).where(
-                *_resident_filters(query, self.mode, self.dense), *_status_without_join(query))
-            return conn.execute(stmt).scalar_one()
-        if query.status == ResidentStatus.CURRENT and not query.filtered:
-            return _open_stays(conn)
+            if query.status != ResidentStatus.CURRENT or not self.join:
+                # counting starts from the matches (no order to follow)
+                stmt = sa.select(sa.func.count()).select_from(R).where(
+                    *_resident_filters(query, self.mode, False), *_status_without_join(query))
+                return conn.execute(stmt).scalar_one()
+        if (query.status == ResidentStatus.CURRENT and self.fts_only and not self.few_current
+                and not _stay_filtered(query)):
+            # open stays whose person is in the match list: the covering index alone answers
+            return conn.execute(sa.select(sa.func.count()).select_from(A).where(
+                A.c.terminated_on.is_(None),
+                text_condition(self.mode, query.text, id_column=A.c.resident_id),
+            )).scalar_one()
+        dense = self.dense and self.few_current  # LIKE over a few open stays, else the match list
         stmt = (sa.select(sa.func.count()).select_from(A.join(R, R.c.id == A.c.resident_id))
-                .where(*_stay_filters(query, A), *_resident_filters(query, self.mode, self.dense)))
+                .where(*_stay_filters(query, A),
+                       *_resident_filters(query, self.mode, dense, self.few_current)))
         return conn.execute(stmt).scalar_one()
 
 

@@ -181,3 +181,21 @@ def test_dense_matches_walk_the_name_order(db, staff, people, monkeypatch):
     assert names(db, staff, text="siti") == ["Siti Aminah", "Siti Nurhaliza"]
     assert names(db, staff, text="test") == ["Ahmad Nasution", "Budi Santoso", "Joko Susilo",
                                              "Siti Aminah", "Siti Nurhaliza"]
+
+
+@pytest.mark.parametrize("few, dense", [(0, 0), (0, 10_000), (10_000, 0)])
+def test_every_query_plan_gives_the_same_answers(db, staff, people, monkeypatch, few, dense):
+    """Many or few current residents, dense or sparse matches: other SQL, same rows."""
+    monkeypatch.setattr(resident_search, "FEW_CURRENT", few)
+    monkeypatch.setattr(resident_search, "DENSE_MATCHES", dense)
+    assert names(db, staff) == ["Ahmad Nasution", "Budi Santoso", "Joko Susilo", "Siti Aminah",
+                                "Siti Nurhaliza"]
+    page = residents.search(db, staff, ResidentQuery(text="siti"))
+    assert [r.name for r in page.rows] == ["Siti Aminah", "Siti Nurhaliza"] and page.total == 2
+    page = residents.search(db, staff, ResidentQuery(text="s"))
+    assert [r.name for r in page.rows] == ["Siti Aminah", "Siti Nurhaliza"] and page.total == 2
+    page = residents.search(db, staff, ResidentQuery(text="test", sex=Sex.MALE))
+    assert [r.name for r in page.rows] == ["Ahmad Nasution", "Budi Santoso", "Joko Susilo"]
+    assert page.total == 3
+    assert names(db, staff, sort=SortKey.ADMITTED_ON, descending=True)[0] == "Siti Nurhaliza"
+    assert residents.search(db, staff, ResidentQuery(text="rina")).total == 0
