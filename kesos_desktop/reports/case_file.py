@@ -201,7 +201,7 @@ def _stays(case: CaseFile, styles: Styles, width: float) -> list:
                             change.to_stage.label, change.by or "-", change.note or ""])
     if history:
         story.append(data_table([_("Date"), _("Previous stage"), _("New stage"), _("By"), _("Note")], history, styles,
-                                [26 * mm, 30 * mm, 30 * mm, 30 * mm, width - 116 * mm]))
+                                [30 * mm, 30 * mm, 30 * mm, 30 * mm, width - 120 * mm]))
     else:
         story.append(para(_("No stage changes recorded."), styles.body))
     return story

@@ -128,3 +128,21 @@ def test_handover(db, staff, world: World, tmp_path):
 def test_dates_are_indonesian():
     from kesos_desktop.i18n import format_date
     assert format_date(date(2026, 11, 23)) == "23 November 2026"
+
+
+@pytest.mark.parametrize("content", ["real", "damaged"])
+def test_case_file_with_a_photo_or_a_damaged_one(db, staff, world: World, content, tmp_path):
+    import sqlalchemy as sa
+
+    from kesos_desktop import paths
+    from kesos_desktop.db.models import Resident
+    from tests.resident_requests import png_bytes
+
+    photo = paths.data_dir() / "photos" / "pm.png"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    photo.write_bytes(png_bytes(60, 80) if content == "real" else b"\x89PNG rusak")
+    with db.write() as session:
+        session.execute(sa.update(Resident).where(Resident.id == world.resident).values(photo_path="photos/pm.png"))
+    pdf = build_case_file(db, staff, world.resident, today=TODAY)
+    _qpdf_ok(tmp_path, pdf, f"berkas-foto-{content}.pdf")
+    assert "Sastrodiningrat" in flat(pdf)

@@ -113,5 +113,6 @@ def test_resident_file_has_a_print_button(qtbot, db, staff, world, monkeypatch):
     monkeypatch.setattr(print_actions, "print_case_file", lambda *args: calls.append(args))
     dialog = ResidentFileDialog(AppContext(db, staff, WorkstationSettings()), world.resident)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.file is not None, timeout=20000)  # loaded before the database goes
     dialog.print_button.click()
     assert calls and calls[0][2] == world.resident
