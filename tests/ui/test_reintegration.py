@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QThreadPool
 from PySide6.QtWidgets import QPushButton
 
 from kesos_desktop.db.models import Admission, FollowUp, RoomAssignment
@@ -80,7 +80,10 @@ def page(qtbot, db, staff, resident):
     qtbot.addWidget(page)
     page.resize(1176, 700)
     page.show()
-    return page
+    yield page
+    # let background loads finish before the database goes away (PostgreSQL drops it)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(10)
 
 
 @pytest.fixture
