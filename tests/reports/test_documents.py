@@ -146,3 +146,24 @@ def test_case_file_with_a_photo_or_a_damaged_one(db, staff, world: World, conten
     pdf = build_case_file(db, staff, world.resident, today=TODAY)
     _qpdf_ok(tmp_path, pdf, f"berkas-foto-{content}.pdf")
     assert "Sastrodiningrat" in flat(pdf)
+
+
+def test_long_name_certificate_and_a_facility_without_a_head(db, staff, world: World, tmp_path):
+    import sqlalchemy as sa
+
+    from kesos_desktop.db.models import FacilityProfile
+    from kesos_desktop.services import training_completion as completion
+    from kesos_desktop.services import training_enrollment as enrollment
+
+    with db.write() as session:
+        session.execute(sa.update(FacilityProfile).values(head_name="", head_nip=""))
+    enrollment.set_competent(db, staff, world.enrollments["Panjang"], True)
+    number, _ = completion.complete(db, staff, world.enrollments["Panjang"], completed_on=date(2026, 11, 20),
+                                    today=TODAY)
+    pdf = build_certificate(db, staff, world.enrollments["Panjang"])
+    _qpdf_ok(tmp_path, pdf, "sertifikat-panjang.pdf")
+    text = flat(pdf)
+    assert pages(pdf) == 1 and LONG_NAME in text and number in text
+    assert "NIP. ...." in text  # left for signing by hand
+    handover = flat(build_handover(db, staff, world.left_stay))
+    assert "NIP. ...." in handover and "Kepala Contoh" not in handover
