@@ -150,7 +150,8 @@ class IntakeWizard(QWizard):
             reg_no = _("{reg_no} (number given when saved)").format(
                 reg_no=self._preview_reg_no(stay.admitted_on))
             family, note = self.contact.contacts(), None
-        room = self.placement.room.currentText() if stay.room_id else _("(no room yet)")
+        chosen = self.placement.chosen_room()
+        room = chosen.name if chosen is not None else _("(no room yet)")
         manager = self.placement.case_manager.currentText() if stay.case_manager_id else ""
         return summary_html(person, stay, family, reg_no, room, manager, identity_warnings(person),
                             self.documents.photo_path is not None, note)

@@ -297,11 +297,11 @@ class PlacementPage(QWizardPage):
         self.case_manager.setCurrentIndex(index if index >= 0 else 0)
         self._room_changed()
 
-    def _room(self):
+    def chosen_room(self):
         return next((r for r in self.rooms if r.id == self.room.currentData()), None)
 
     def _room_changed(self, _index: int = 0) -> None:
-        room = self._room()
+        room = self.chosen_room()
         self.override.setVisible(bool(room and room.full))
         if room is None:
             self.room_info.setText(_("Rooms listed fit the person's sex; those with free beds "
@@ -312,7 +312,7 @@ class PlacementPage(QWizardPage):
         self.form.set_error("room_id", None)
 
     def fill(self, data: AdmissionRequest) -> AdmissionRequest:
-        room = self._room()
+        room = self.chosen_room()
         return replace(data, stage=enum_value(self.stage, Stage), room_id=self.room.currentData(),
                        over_capacity_override=bool(room and room.full and self.override.isChecked()),
                        case_manager_id=self.case_manager.currentData())
@@ -321,7 +321,7 @@ class PlacementPage(QWizardPage):
         self.form.set_errors(errors)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt naming
-        room = self._room()
+        room = self.chosen_room()
         if room is not None and room.full and not self.override.isChecked():
             self.form.set_error("room_id", _(
                 "Room {room} is full ({occupied} of {capacity} beds taken). Choose another room, "

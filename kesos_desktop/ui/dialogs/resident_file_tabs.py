@@ -38,6 +38,13 @@ def facts_form(pairs: list[tuple[str, str | None]]) -> QFormLayout:
     return form
 
 
+def default_widths(table: DataTable, widths: tuple[int, ...]) -> None:
+    """Column widths for a table the user has not arranged yet (theirs are restored)."""
+    if table._settings().value(f"tables/{table.objectName()}") is None:
+        for column, width in enumerate(widths):
+            table.setColumnWidth(column, width)
+
+
 def clear_layout(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
@@ -65,6 +72,7 @@ class IdentityTab(QWidget):
         ])
         self.family = DataTable("family_table_file")
         self.family.set_source_model(self.family_model)
+        default_widths(self.family, (200, 120, 140, 360))
         self.family.activated_row.connect(lambda row: self.edit_contact.emit(self.family_model.row_at(row)))
         self.edit_button = QPushButton(_("Edit identity"))
         self.edit_button.setObjectName("edit_identity")
@@ -145,23 +153,26 @@ class StaysTab(QWidget):
         self.stays = DataTable("stays_table")
         self.stays.set_source_model(self.stays_model, sortable_in_proxy=False)
         self.stays.setMaximumHeight(130)
+        default_widths(self.stays, (90, 90, 170, 150, 170, 160))
         self.stages_model = DtoTableModel([
             Column(_("Date"), lambda c: c.changed_on),
-            Column(_("From"), lambda c: c.from_stage.label if c.from_stage else ""),
-            Column(_("To"), lambda c: c.to_stage.label),
+            Column(_("From stage"), lambda c: c.from_stage.label if c.from_stage else ""),
+            Column(_("To stage"), lambda c: c.to_stage.label),
             Column(_("Note"), lambda c: c.note),
             Column(_("By"), lambda c: c.by),
         ])
         self.rooms_model = DtoTableModel([
             Column(_("Room"), lambda r: r.room_name),
-            Column(_("From"), lambda r: r.from_date),
-            Column(_("Until"), lambda r: r.until_date),
+            Column(_("Moved in"), lambda r: r.from_date),
+            Column(_("Moved out"), lambda r: r.until_date),
             Column(_("Note"), lambda r: (r.note or "") + (" " + _("(over capacity)") if r.over_capacity_override else "")),
         ])
         stage_table = DataTable("stage_history_table")
         stage_table.set_source_model(self.stages_model, sortable_in_proxy=False)
+        default_widths(stage_table, (85, 130, 130, 150))
         room_table = DataTable("room_history_table")
         room_table.set_source_model(self.rooms_model, sortable_in_proxy=False)
+        default_widths(room_table, (140, 85, 85))
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -225,6 +236,7 @@ class TimelineTab(QWidget):
         ])
         self.table = DataTable("timeline_table")
         self.table.set_source_model(self.model, sortable_in_proxy=False)
+        default_widths(self.table, (90, 340, 420))
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
 
@@ -248,6 +260,7 @@ class DocumentsTab(QWidget):
         ])
         self.table = DataTable("documents_table")
         self.table.set_source_model(self.model)
+        default_widths(self.table, (190, 240, 220, 70, 130))
         self.table.activated_row.connect(lambda row: self.open_document.emit(self.model.row_at(row)))
         self.open_button = QPushButton(_("Open"))
         self.open_button.setObjectName("open_document")

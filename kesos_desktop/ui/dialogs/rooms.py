@@ -24,6 +24,7 @@ from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import RoomInput, RoomRow
 from kesos_desktop.i18n import _, format_number
 from kesos_desktop.services import rooms
+from kesos_desktop.ui.dialogs.resident_file_tabs import default_widths
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.residents_filters import enum_value
 from kesos_desktop.ui.tasks import run_in_background
@@ -127,6 +128,7 @@ class RoomsDialog(QDialog):
         ])
         self.table = DataTable("rooms_table")
         self.table.set_source_model(self.model)
+        default_widths(self.table, (190, 90, 95, 60, 110))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.show_occupants())
         self.table.activated_row.connect(lambda _row: self.edit_room())
         self.occupants = DtoTableModel([
@@ -136,6 +138,7 @@ class RoomsDialog(QDialog):
         ])
         occupant_table = DataTable("occupants_table")
         occupant_table.set_source_model(self.occupants)
+        default_widths(occupant_table, (120, 150))
         self.totals = QLabel()
         self.totals.setObjectName("rooms_totals")
         self.show_closed = QCheckBox(_("Show closed rooms"))

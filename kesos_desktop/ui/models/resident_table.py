@@ -29,7 +29,7 @@ COLUMNS: list[tuple[str, SortKey, bool]] = [
     (N_("Reg. no."), SortKey.REG_NO, False),
     (N_("Name"), SortKey.NAME, False),
     (N_("NIK"), SortKey.NIK, False),
-    (N_("Sex"), SortKey.SEX, False),
+    (N_("M/F"), SortKey.SEX, False),
     (N_("Age"), SortKey.AGE, True),
     (N_("PPKS category"), SortKey.CATEGORY, False),
     (N_("Stage"), SortKey.STAGE, False),

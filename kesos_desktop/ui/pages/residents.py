@@ -98,7 +98,7 @@ class ResidentsPage(Page):
     def _set_default_widths(self) -> None:
         if self.table._settings().value(f"tables/{self.table.objectName()}") is not None:
             return  # the user's own widths, restored by DataTable
-        for column, width in enumerate((125, 195, 128, 36, 44, 150, 120, 95, 82, 150)):
+        for column, width in enumerate((122, 190, 140, 36, 44, 150, 120, 95, 82, 150)):
             self.table.setColumnWidth(column, width)
 
     # ------------------------------------------------------------------ loading
