@@ -1,0 +1,265 @@
+"""Bringing a facility's existing register in: matching rows to people already registered, and
+writing a whole file in one transaction.
+
+The spreadsheet side (reading, parsing cells, the place of each problem) is in
+``excel/import_residents.py``; this module owns the permission check, the duplicate lookups
+(batched: one query per 500 NIKs or names, never one per row) and the transaction. New people
+are inserted with Core executemany; each gets a registration number from the same counter as the
+intake wizard (``intake.allocate_reg_no``), so numbers stay unique. A row with an admission date
+opens a stay (stage history and document checklist as the wizard does; consent is not in a
+register and is recorded later on the person's file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kesos_desktop.db.engine import Database
+from kesos_desktop.db.models import (
+    Admission,
+    DocumentCheck,
+    Resident,
+    ResidentCategory,
+    StageChange,
+)
+from kesos_desktop.domain.dto import Actor, Changes
+from kesos_desktop.domain.enums import DocumentType
+from kesos_desktop.domain.permissions import Action
+from kesos_desktop.domain.resident_dto import AdmissionRequest, ResidentInput
+from kesos_desktop.i18n import _
+from kesos_desktop.services import audit
+from kesos_desktop.services.context import requires
+from kesos_desktop.services.intake import allocate_reg_no
+
+BATCH = 500
+IDENTITY_FIELDS = ("name", "alias", "nik", "kk", "sex", "birth_place", "birth_date", "religion",
+                   "address", "village", "district", "city", "province", "phone")
+
+
+class ImportCancelled(Exception):
+    """Cancelled by the user; the transaction was rolled back, nothing written."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One valid row of the file, ready to write."""
+
+    row: int  # Excel row number
+    person: ResidentInput
+    stay: AdmissionRequest | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    resident_id: int
+    reg_no: str
+    name: str
+    by_nik: bool  # same NIK (certain) rather than same name and birth date (probable)
+
+
+@dataclass
+class ImportCounts:
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    stays: int = 0
+    changes: Changes = field(default_factory=lambda: Changes.of("resident", "admission"))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def person_keys(person: ResidentInput, today: date) -> tuple[str | None, tuple | None]:
+    """(NIK, name + birth date or estimated birth year): what makes two rows the same person."""
+    born = person.birth_date or (today.year - person.estimated_age
+                                 if person.estimated_age is not None else None)
+    second = (_name_key(person.name), born) if person.name and born is not None else None
+    return person.nik, second
+
+
+def _chunks(items: Sequence, size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def match_in(session: Session, people: Sequence[ResidentInput], today: date) -> list[Match | None]:
+    """For each person, the registered resident they already are (by NIK, else name + birth)."""
+    t = Resident.__table__
+    niks = sorted({p.nik for p in people if p.nik})
+    by_nik: dict[str, Match] = {}
+    for chunk in _chunks(niks):
+        for rid, reg_no, name, nik in session.execute(
+                sa.select(t.c.id, t.c.reg_no, t.c.name, t.c.nik).where(t.c.nik.in_(chunk))):
+            by_nik[nik] = Match(rid, reg_no, name, True)
+    names = sorted({_name_key(p.name) for p in people if p.name})
+    by_name: dict[tuple, Match] = {}
+    for chunk in _chunks(names):
+        rows = session.execute(
+            sa.select(t.c.id, t.c.reg_no, t.c.name, t.c.birth_date, t.c.birth_year_estimated)
+            .where(sa.func.lower(t.c.name).in_(chunk)))
+        for rid, reg_no, name, birth, year in rows:
+            key = (_name_key(name), birth if birth is not None else year)
+            by_name.setdefault(key, Match(rid, reg_no, name, False))
+    found: list[Match | None] = []
+    for person in people:
+        nik, second = person_keys(person, today)
+        match = by_nik.get(nik) if nik else None
+        if match is None and second is not None:
+            match = by_name.get(second)
+        found.append(match)
+    return found
+
+
+@requires(Action.EXCEL_IMPORT)
+def find_existing(db: Database, actor: Actor, people: Sequence[ResidentInput],
+                  today: date | None = None) -> list[Match | None]:
+    with db.read() as session:
+        return match_in(session, people, today or date.today())
+
+
+def _resident_values(person: ResidentInput, reg_no: str, actor: Actor, today: date) -> dict:
+    values = {key: getattr(person, key) for key in IDENTITY_FIELDS}
+    values.update(
+        reg_no=reg_no, identity_unknown=person.identity_unknown,
+        marital_status=person.marital_status, education=person.education, notes=person.notes,
+        birth_year_estimated=(today.year - person.estimated_age
+                              if person.birth_date is None and person.estimated_age is not None
+                              else None),
+        version=1, updated_by=actor.username,
+    )
+    return values
+
+
+def _insert_new(session: Session, actor: Actor, new: Sequence[Candidate], today: date,
+                tick: Callable[[], None]) -> tuple[list[int], int]:
+    rows = []
+    for candidate in new:
+        on = candidate.stay.admitted_on if candidate.stay else today
+        rows.append(_resident_values(candidate.person, allocate_reg_no(session, on), actor, today))
+        tick()
+    if not rows:
+        return [], 0
+    t = Resident.__table__
+    ids: list[int] = []
+    for chunk in _chunks(rows, 1000):
+        result = session.execute(sa.insert(t).returning(t.c.id, sort_by_parameter_order=True), chunk)
+        ids.extend(r[0] for r in result)
+    categories = [{"resident_id": rid, "category": c}
+                  for rid, cand in zip(ids, new, strict=True) for c in dict.fromkeys(cand.person.categories)]
+    if categories:
+        session.execute(sa.insert(ResidentCategory.__table__), categories)
+    with_stay = [(rid, cand.stay) for rid, cand in zip(ids, new, strict=True) if cand.stay]
+    if with_stay:
+        a = Admission.__table__
+        stays = [{
+            "resident_id": rid, "admitted_on": stay.admitted_on,
+            "referral_source": stay.referral_source, "approach": stay.approach,
+            "referral_letter_no": stay.referral_letter_no, "stage": stay.stage,
+            "version": 1, "updated_by": actor.username,
+        } for rid, stay in with_stay]
+        stay_ids: list[int] = []
+        for chunk in _chunks(stays, 1000):
+            result = session.execute(sa.insert(a).returning(a.c.id, sort_by_parameter_order=True), chunk)
+            stay_ids.extend(r[0] for r in result)
+        session.execute(sa.insert(StageChange.__table__), [
+            {"admission_id": sid, "from_stage": None, "to_stage": stay.stage,
+             "changed_on": stay.admitted_on, "user_id": actor.id, "note": _("Admitted (import)")}
+            for sid, (_rid, stay) in zip(stay_ids, with_stay, strict=True)])
+        session.execute(sa.insert(DocumentCheck.__table__), [
+            {"admission_id": sid, "doc_type": doc, "present": False}
+            for sid in stay_ids for doc in DocumentType])
+    return ids, len(with_stay)
+
+
+def _update(session: Session, actor: Actor, resident_id: int, person: ResidentInput,
+            today: date) -> bool:
+    """Fill in what the file says (empty cells keep what is stored); True when anything changed."""
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        return False
+    before = {key: getattr(resident, key) for key in IDENTITY_FIELDS}
+    changed = False
+    for key in IDENTITY_FIELDS:
+        value = getattr(person, key)
+        if value is not None and value != getattr(resident, key):
+            setattr(resident, key, value)
+            changed = True
+    if person.birth_date is None and person.estimated_age is not None and resident.birth_date is None:
+        year = today.year - person.estimated_age
+        if resident.birth_year_estimated != year:
+            resident.birth_year_estimated = year
+            changed = True
+    have = {c.category for c in resident.categories}
+    for category in dict.fromkeys(person.categories):
+        if category not in have:
+            resident.categories.append(ResidentCategory(category=category))
+            changed = True
+    if not changed:
+        return False
+    resident.updated_by = actor.username
+    session.flush()
+    after = {key: getattr(resident, key) for key in IDENTITY_FIELDS}
+    diff = audit.diff(before, after)
+    diff.pop("nik", None)
+    audit.record(session, actor, "update", "resident", resident.id, {"import": True, **diff})
+    return True
+
+
+@requires(Action.EXCEL_IMPORT)
+def write_rows(db: Database, actor: Actor, new: Sequence[Candidate],
+               updates: Sequence[tuple[int, Candidate]], skipped: int, source: str,
+               progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None,
+               today: date | None = None) -> ImportCounts:
+    """Write every row of one file in one transaction: all or nothing.
+
+    Checks again inside the transaction that no new person's NIK was registered meanwhile
+    (another workstation); ``cancelled`` is polled every 200 rows and rolls everything back.
+    """
+    today = today or date.today()
+    total = len(new) + len(updates)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if done % 200 == 0:
+            if cancelled and cancelled():
+                raise ImportCancelled()
+            if progress:
+                progress(done, total)
+
+    counts = ImportCounts(skipped=skipped)
+    with db.write() as session:
+        late = [c for c, m in zip(new, match_in(session, [c.person for c in new], today), strict=True)
+                if m is not None and m.by_nik]
+        if late:
+            from kesos_desktop.domain.errors import ValidationError
+
+            raise ValidationError(_("Row {row}: this NIK was registered meanwhile on another "
+                                    "workstation; check the file again.").format(row=late[0].row))
+        ids, counts.stays = _insert_new(session, actor, new, today, tick)
+        counts.new = len(ids)
+        for resident_id, candidate in updates:
+            if _update(session, actor, resident_id, candidate.person, today):
+                counts.updated += 1
+            else:
+                counts.skipped += 1
+            tick()
+        if cancelled and cancelled():
+            raise ImportCancelled()
+        audit.record(session, actor, "import", "resident", None, {
+            "file": source, "new": counts.new, "updated": counts.updated,
+            "skipped": counts.skipped, "stays": counts.stays,
+            "first_id": ids[0] if ids else None, "last_id": ids[-1] if ids else None,
+        })
+    if progress:
+        progress(total, total)
+    return counts
+
