@@ -63,6 +63,9 @@ def test_case_file_of_a_terminated_person_lists_follow_ups(db, staff, world: Wor
     text = flat(build_case_file(db, staff, world.left_resident, today=TODAY))
     assert "Siti Pulang Fiktif" in text and "20 November 2026" in text
     assert "20 Desember 2026" in text  # first follow-up
+    assert "Desa Contoh RT 01/RW 02" in text and "Siti Ibu Fiktif (ibu)" in text  # the reintegration plan
+    assert "dari 9 butir selesai" in text and "Siap" in text  # readiness checklist, home visit
+    assert "12 Oktober 2026" in text  # the home visit
 
 
 def test_session_attendance_sheet(db, staff, world: World, tmp_path):

@@ -14,16 +14,26 @@ from kesos_desktop.db.models import Admission, AuditEntry, Resident
 from kesos_desktop.domain.enums import (
     AssessmentDomain,
     AtensiService,
+    DestinationType,
+    FamilyReadiness,
     Sex,
     Stage,
     TerminationReason,
 )
-from kesos_desktop.services import assessment, plans, termination
+from kesos_desktop.services import (
+    assessment,
+    plans,
+    reintegration,
+    reintegration_visits,
+    termination,
+)
 from kesos_desktop.services import training_attendance as attendance
 from kesos_desktop.services import training_completion as completion
 from kesos_desktop.services import training_enrollment as enrollment
 from kesos_desktop.services import training_schedule as schedule
 from kesos_desktop.services.counseling_dto import AssessmentInput, GoalInput, PlanInput
+from kesos_desktop.services.reintegration import PlanInput as ReintegrationPlan
+from kesos_desktop.services.reintegration_visits import HomeVisitInput
 from kesos_desktop.services.termination import HandoverDetails, TerminationInput
 from kesos_desktop.services.training_types import Mark
 from tests.factories import admit_resident
@@ -104,6 +114,11 @@ def world(db, admin, staff, counselor) -> World:
                                             today=TODAY)
     left_resident, left_stay = admit_resident(db, "Siti Pulang Fiktif", Sex.FEMALE, date(2026, 3, 2),
                                               stage=Stage.REINTEGRATION, nik="3271014101900001")
+    reintegration.save_plan(db, staff, left_stay, ReintegrationPlan(
+        DestinationType.FAMILY, "Desa Contoh RT 01/RW 02, Kab. Fiktif", "Siti Ibu Fiktif (ibu)",
+        date(2026, 11, 20), staff.id))
+    reintegration_visits.add_home_visit(db, staff, left_stay, HomeVisitInput(
+        date(2026, 10, 12), "Petugas1 Contoh", family_readiness=FamilyReadiness.READY), today=TODAY)
     termination.terminate(db, staff, left_stay, TerminationInput(
         date(2026, 11, 20), TerminationReason.REUNIFIED, HandoverDetails(
             destination="Desa Contoh RT 01/RW 02, Kab. Fiktif", received_by="Siti Ibu Fiktif",
