@@ -183,8 +183,11 @@ def monthly_stats(db: Database, actor: Actor, year: int, month: int, today: date
         done = FollowUp.done_on.between(start, end)
         followups = {FollowUpCondition(c): n for c, n in session.execute(
             sa.select(FollowUp.condition, sa.func.count(FollowUp.id)).where(done).group_by(FollowUp.condition))}
-        overdue = count(sa.select(sa.func.count(FollowUp.id)).where(
-            FollowUp.due_on <= end, sa.or_(FollowUp.done_on.is_(None), FollowUp.done_on > end)))
+        # overdue at the end of the month, in aftercare that was still running then
+        overdue = count(sa.select(sa.func.count(FollowUp.id))
+                        .join(Admission, Admission.id == FollowUp.admission_id).where(
+            FollowUp.due_on <= end, sa.or_(FollowUp.done_on.is_(None), FollowUp.done_on > end),
+            sa.or_(Admission.aftercare_closed_on.is_(None), Admission.aftercare_closed_on > end)))
         stats = MonthlyStats(
             year=year, month=month, start=start, end=end,
             residents_at_start=at_start, residents_at_end=at_end,

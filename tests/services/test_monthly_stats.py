@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+import sqlalchemy as sa
 
 from kesos_desktop.db.models import (
     Admission,
@@ -133,3 +134,12 @@ def test_bad_month(db, admin):
         parse_month("Oktober")
     with pytest.raises(ValidationError):
         monthly_stats(db, admin, 2026, 13)
+
+
+def test_followups_of_closed_aftercare_are_not_overdue(facility, admin):
+    with facility.write() as session:
+        stay = session.execute(
+            sa.select(Admission).where(Admission.termination_reason == TerminationReason.REUNIFIED)).scalar_one()
+        stay.aftercare_closed_on = date(2026, 10, 31)
+    assert monthly_stats(facility, admin, *OCT, today=date(2026, 11, 23)).followups_overdue_at_end == 0
+    assert monthly_stats(facility, admin, 2026, 9, today=date(2026, 11, 23)).followups_overdue_at_end == 0
