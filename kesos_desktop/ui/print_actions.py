@@ -49,14 +49,27 @@ class CaseFileOptions(QDialog):
         return dialog.include_notes.isChecked()
 
 
+def month_edit(parent: QWidget | None) -> QDateEdit:
+    """A month picker that names the months in the UI language ("Oktober 2026")."""
+    from PySide6.QtCore import QLocale
+
+    from kesos_desktop.i18n import current_language
+
+    edit = QDateEdit(parent)
+    if current_language() == "id":
+        edit.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+    edit.setDisplayFormat("MMMM yyyy")
+    edit.setCalendarPopup(True)
+    edit.setMaximumWidth(220)
+    return edit
+
+
 class MonthPicker(QDialog):
     def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         form = QFormLayout(self)
-        self.month = QDateEdit(self)
-        self.month.setDisplayFormat("MMMM yyyy")
-        self.month.setCalendarPopup(True)
+        self.month = month_edit(self)
         self.month.setDate(QDate.currentDate())
         form.addRow(_("Month"), self.month)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -75,7 +75,7 @@ class PdfPreviewDialog(QDialog):
             layout.addWidget(note, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.save_button = QPushButton(_("Save…"), self)
-        self.print_button = QPushButton(_("Print…"), self)
+        self.print_button = QPushButton(_("Print…"))  # parented only when added (QtPdf present)
         self.open_button = QPushButton(_("Open in PDF viewer"), self)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         if has_qtpdf():

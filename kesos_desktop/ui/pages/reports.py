@@ -7,7 +7,6 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -23,6 +22,7 @@ from kesos_desktop.i18n import _
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.dialogs.pdf_preview import print_document
 from kesos_desktop.ui.pages.base import Page
+from kesos_desktop.ui.print_actions import month_edit
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.messages import show_error
 
@@ -39,9 +39,7 @@ class ReportsPage(Page):
         layout.addWidget(title)
         box = QGroupBox(_("Monthly report to the Dinas Sosial"), self)
         form = QFormLayout(box)
-        self.month = QDateEdit(self)
-        self.month.setDisplayFormat("MMMM yyyy")
-        self.month.setCalendarPopup(True)
+        self.month = month_edit(self)
         start = _last_month(date.today())
         self.month.setDate(QDate(start.year, start.month, 1))
         self.month.setMaximumDate(QDate.currentDate())
