@@ -116,3 +116,23 @@ def test_resident_file_has_a_print_button(qtbot, db, staff, world, monkeypatch):
     qtbot.waitUntil(lambda: dialog.file is not None, timeout=20000)  # loaded before the database goes
     dialog.print_button.click()
     assert calls and calls[0][2] == world.resident
+
+
+def test_cancelled_export_says_so_and_writes_nothing(qtbot, db, admin, tmp_path, monkeypatch):
+    from kesos_desktop.excel import exports
+    from kesos_desktop.excel.writer import ExportCancelled
+
+    def cancelled_export(db, actor, year, month, path, progress=None, cancelled=None, today=None):
+        raise ExportCancelled()
+
+    monkeypatch.setattr(exports, "export_monthly", cancelled_export)
+    ctx = AppContext(db, admin, WorkstationSettings())
+    messages = []
+    ctx.status_message.connect(messages.append)
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    target = tmp_path / "batal.xlsx"
+    monkeypatch.setattr(ReportsPage, "ask_export_path", staticmethod(lambda parent, suggested: str(target)))
+    page.export_monthly()
+    qtbot.waitUntil(lambda: bool(messages), timeout=20000)
+    assert "dibatalkan" in messages[0] and not target.exists() and page.last_export is None
