@@ -17,8 +17,16 @@ def _monthly(args, db, actor, progress):
     return export_monthly(db, actor, *parse_month(args.month), args.output, progress)
 
 
+def _residents(args, db, actor, progress):
+    from kesos_desktop.domain.resident_dto import ResidentQuery, ResidentStatus
+    from kesos_desktop.excel.exports import export_residents
+
+    query = ResidentQuery(text=args.search or "", status=ResidentStatus(args.status))
+    return export_residents(db, actor, query, args.output, progress)
+
+
 # what -> function(args, db, actor, progress) -> Path; areas add theirs as their lists land
-EXPORTERS = {"monthly": _monthly}
+EXPORTERS = {"monthly": _monthly, "residents": _residents}
 
 
 def register(subparsers) -> None:
@@ -26,6 +34,9 @@ def register(subparsers) -> None:
     parser.add_argument("what", choices=sorted(EXPORTERS), help="which workbook")
     parser.add_argument("output", help=".xlsx file to write")
     parser.add_argument("--month", help="YYYY-MM (monthly statistics, attendance)")
+    parser.add_argument("--status", choices=["current", "former", "all"], default="all",
+                        help="residents: current, former or all (default)")
+    parser.add_argument("--search", help="residents: only those matching this text")
     add_user_option(parser)
     parser.set_defaults(func=run)
 

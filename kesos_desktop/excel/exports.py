@@ -63,3 +63,89 @@ def export_monthly(db, actor: Actor, year: int, month: int, path: str | Path,
     written = write_workbook(path, monthly_sheets(stats), info, progress, cancelled)
     outputs.record_export(db, actor, "monthly_stats", {"month": f"{year}-{month:02d}"})
     return written
+
+
+# ------------------------------------------------------------------------ data induk PM
+
+EXPORT_PAGE = 1000
+
+
+def resident_columns() -> list[Column]:
+    """The register's columns; the importer understands every header (round trip)."""
+    text, ident, day = ColumnKind.TEXT, ColumnKind.ID, ColumnKind.DATE
+    return [
+        Column(_("Registration number"), ident, 16), Column(_("Name"), text, 28),
+        Column(_("Alias"), text, 16), Column("NIK", ident, 19), Column(_("KK number"), ident, 19),
+        Column(_("Sex"), text, 12), Column(_("Place of birth"), text, 16),
+        Column(_("Date of birth"), day, 13), Column(_("Estimated age"), ColumnKind.NUMBER, 10),
+        Column(_("Religion"), text, 14), Column(_("Marital status"), text, 14),
+        Column(_("Education"), text, 18), Column(_("Address"), text, 32),
+        Column(_("Village"), text, 16), Column(_("District"), text, 16),
+        Column(_("Regency/city"), text, 16), Column(_("Province"), text, 16),
+        Column(_("Phone"), ident, 15), Column(_("PPKS category"), text, 26),
+        Column(_("Admission date"), day, 13), Column(_("Referral source"), text, 20),
+        Column(_("Approach"), text, 12), Column(_("Stage"), text, 16), Column(_("Room"), text, 12),
+        Column(_("Termination date"), day, 13),
+    ]
+
+
+def resident_values(entry, today) -> list[object]:
+    row = entry.row
+    age = (today.year - entry.birth_year_estimated
+           if entry.birth_date is None and entry.birth_year_estimated is not None else None)
+    return [row.reg_no, row.name, row.alias, row.nik, entry.kk, row.sex, entry.birth_place,
+            entry.birth_date, age, entry.religion, entry.marital_status, entry.education,
+            entry.address, entry.village, entry.district, entry.city, entry.province, entry.phone,
+            "; ".join(c.label for c in row.categories), row.admitted_on, entry.referral_source,
+            entry.approach, row.stage, row.room_name, row.terminated_on]
+
+
+def query_filters(query) -> list[tuple[str, str]]:
+    """The view's search and filters, for the Info sheet."""
+    filters = [(_("Status"), getattr(query.status, "label", str(query.status)))]
+    if query.text:
+        filters.append((_("Search"), query.text))
+    for label, value in ((_("PPKS category"), query.category), (_("Stage"), query.stage),
+                         (_("Sex"), query.sex)):
+        if value is not None:
+            filters.append((label, value.label))
+    if query.admitted_from or query.admitted_to:
+        filters.append((_("Admitted"), f"{query.admitted_from or ''} - {query.admitted_to or ''}"))
+    if query.room_id is not None:
+        filters.append((_("Room"), str(query.room_id)))
+    if query.case_manager_id is not None:
+        filters.append((_("Case manager"), str(query.case_manager_id)))
+    return filters
+
+
+def export_residents(db, actor: Actor, query, path: str | Path, progress: Progress | None = None,
+                     cancelled=None, today=None) -> Path:
+    """The registry's current view (search, filters, sort) as the data induk PM, streamed:
+    pages of the view are read while the sheet is written, so memory stays flat."""
+    from dataclasses import replace
+    from datetime import date
+
+    from kesos_desktop.services import resident_register, resident_search
+
+    today = today or date.today()
+    first = resident_search.search(db, actor, replace(query, offset=0, limit=EXPORT_PAGE, with_total=True))
+    total = first.total or 0
+
+    def rows():
+        page = first
+        offset = 0
+        while page.rows:
+            for entry in resident_register.register_entries(db, actor, page.rows):
+                yield resident_values(entry, today)
+            if len(page.rows) < EXPORT_PAGE:
+                return
+            offset += EXPORT_PAGE
+            page = resident_search.search(db, actor, replace(query, offset=offset, limit=EXPORT_PAGE,
+                                                             with_total=False))
+
+    filters = query_filters(query)
+    info = export_info(db, actor, _("Residents register (data induk PM)"), filters)
+    written = write_workbook(path, [Sheet(_("Residents"), resident_columns(), rows(), total)], info,
+                             progress, cancelled)
+    outputs.record_export(db, actor, "residents", {"rows": total, "filters": dict(filters)})
+    return written

@@ -47,7 +47,7 @@ ALIASES: dict[str, list[str]] = {
     "name": ["Nama", "Nama Lengkap", "Nama PM", "Nama Penerima Manfaat", "Name", "Full name"],
     "alias": ["Alias", "Nama Panggilan", "Panggilan", "Nickname"],
     "nik": ["NIK", "No KTP", "Nomor KTP", "No NIK", "Nomor Induk Kependudukan", "ID number"],
-    "kk": ["No KK", "Nomor KK", "KK", "No Kartu Keluarga", "Nomor Kartu Keluarga", "Family card number"],
+    "kk": ["No KK", "Nomor KK", "KK", "No Kartu Keluarga", "Nomor Kartu Keluarga", "Family card number", "KK number"],
     "sex": ["Jenis Kelamin", "JK", "L/P", "L P", "Kelamin", "Jenis Kelamin (L/P)", "Sex", "Gender"],
     "birth_place": ["Tempat Lahir", "Place of birth", "Birth place"],
     "birth_date": ["Tanggal Lahir", "Tgl Lahir", "Tgl. Lahir", "Date of birth", "Birth date", "DOB"],
@@ -58,7 +58,7 @@ ALIASES: dict[str, list[str]] = {
     "address": ["Alamat", "Alamat Lengkap", "Address"],
     "village": ["Desa/Kelurahan", "Desa", "Kelurahan", "Village"],
     "district": ["Kecamatan", "District"],
-    "city": ["Kabupaten/Kota", "Kabupaten", "Kota", "Kab/Kota", "City", "Regency"],
+    "city": ["Kabupaten/Kota", "Kabupaten", "Kota", "Kab/Kota", "City", "Regency", "Regency/city"],
     "province": ["Provinsi", "Province"],
     "phone": ["No HP", "No. HP", "Nomor HP", "Telepon", "No Telepon", "No Telp", "HP", "Phone"],
     "categories": ["Kategori PPKS", "PPKS", "Kategori", "Jenis PPKS", "PPKS category", "Category"],
@@ -208,8 +208,9 @@ def parse_categories(value: object) -> tuple[PpksCategory, ...]:
     whole = normalize_header(text)
     if whole in _enum_lookup(PpksCategory):
         return (_enum_lookup(PpksCategory)[whole],)
+    separators = r"[;\n]+" if ";" in text else r"[,/\n]+"
     return tuple(dict.fromkeys(parse_enum(part, PpksCategory)
-                               for part in re.split(r"[;,/\n]+", text) if part.strip()))
+                               for part in re.split(separators, text) if part.strip()))
 
 
 # ------------------------------------------------------------------------ parsing a row
