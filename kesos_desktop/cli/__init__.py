@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "kesos_desktop.cli.audit_cmd",
     "kesos_desktop.cli.backup_cmd",
     "kesos_desktop.cli.import_cmd",
+    "kesos_desktop.cli.template_cmd",
 ]
 
 
