@@ -47,5 +47,19 @@ bench: $(STAMP) translations
 extract: $(STAMP)
 	$(PY) -m kesos_desktop.i18n_tools
 
+$(VENV)/.pyinstaller: $(STAMP)
+	$(PY) -m pip install --quiet "pyinstaller>=6.5"
+	touch $@
+
+dist: translations $(VENV)/.pyinstaller
+	$(VENV)/bin/pyinstaller installer/kesos.spec --noconfirm --log-level WARN --distpath dist --workpath build
+	install -m 644 installer/kesos-desktop.desktop dist/kesos-desktop/
+	install -m 644 resources/icons/kesos.png dist/kesos-desktop/kesos-desktop.png
+	tar -C dist -czf dist/kesos-desktop-$$($(PY) -c "import kesos_desktop; print(kesos_desktop.__version__)")-linux-x86_64.tar.gz kesos-desktop
+	@du -sh dist/kesos-desktop
+
+dist-check:
+	bash installer/dist_check.sh dist/kesos-desktop
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(MO)

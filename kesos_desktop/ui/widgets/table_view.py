@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
 
 from kesos_desktop import paths
 from kesos_desktop.ui.models.dto_table import SORT_ROLE
@@ -30,7 +30,8 @@ class DataTable(QTableView):
         header.setSectionsMovable(True)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.sectionResized.connect(lambda *_: self.save_layout())
+        # Saved when the user drags a column, not when Qt sizes them at first show.
+        header.sectionResized.connect(self._maybe_save)
         header.sectionMoved.connect(lambda *_: self.save_layout())
         self.doubleClicked.connect(lambda index: self._emit(index.row()))
 
@@ -66,6 +67,15 @@ class DataTable(QTableView):
             self._emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)
+
+    def _maybe_save(self, *_args) -> None:
+        if self.horizontalHeader().underMouse() and QApplication.mouseButtons():
+            self.save_layout()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if self.isVisible() or self.model() is not None:
+            self.save_layout()
+        super().hideEvent(event)
 
     def _settings(self) -> QSettings:
         return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
