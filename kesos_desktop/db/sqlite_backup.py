@@ -22,6 +22,9 @@ from kesos_desktop.i18n import _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PAGES_PER_STEP = 1024  # 4 MB with the default page size: progress about every few ms
+# integrity_check of a 942 MB copy (100,000 residents): 35 s with SQLite's default 2 MB page
+# cache, 18-23 s with 64 MB or more; the copy itself takes 3 s.
+CHECK_CACHE_KB = 65536
 
 ProgressFn = Callable[[int, int], None]
 
@@ -84,6 +87,7 @@ def looks_like_sqlite(path: str | os.PathLike[str]) -> bool:
 
 
 def integrity(connection: sqlite3.Connection) -> str:
+    connection.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KB}")
     rows = connection.execute("PRAGMA integrity_check").fetchall()
     return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
 
@@ -93,6 +97,7 @@ def backup_sqlite_file(
     target: str | os.PathLike[str],
     progress: ProgressFn | None = None,
     verify: bool = True,
+    checking: Callable[[], None] | None = None,
 ) -> Path:
     """Copy ``source`` to ``target`` while others may be writing; atomic and integrity-checked.
 
@@ -100,6 +105,7 @@ def backup_sqlite_file(
     written to ``target.partial``, checked with ``integrity_check``, fsynced and only then
     renamed, so a kill, a full disk or a damaged copy never leaves a file under the final name.
     ``verify=False`` keeps a copy that fails the check (rescuing what is left of a damaged file).
+    ``checking()`` is called when the copy is done and the (longer) check starts.
     """
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
@@ -116,6 +122,8 @@ def backup_sqlite_file(
             try:
                 _copy_pages(src, dst, progress)
                 dst.execute("PRAGMA journal_mode=DELETE")
+                if verify and checking:
+                    checking()
                 result = integrity(dst) if verify else "ok"
             finally:
                 dst.close()

@@ -363,8 +363,12 @@ def create_backup(
             audit.record(session, actor, "backup_failed", "database", None,
                          {"file": path.name, "error": str(error)[:200] or type(error).__name__})
 
+    def checking() -> None:
+        if progress:
+            progress(0, 0, _("Checking the backup copy..."))
+
     try:
-        backup_sqlite_file(source, path, report)
+        backup_sqlite_file(source, path, report, checking=checking)
     except BaseException as error:
         failed(error)
         raise
@@ -576,8 +580,12 @@ def restore(
             if progress:
                 progress(done, total, _("Checking and copying the backup..."))
 
+        def checking() -> None:
+            if progress:
+                progress(0, 0, _("Checking the backup..."))
+
         try:
-            backup_sqlite_file(source, temp, copy_progress)
+            backup_sqlite_file(source, temp, copy_progress, checking=checking)
         except DiskFullError:
             raise
         except DatabaseError as error:

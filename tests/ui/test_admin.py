@@ -262,6 +262,7 @@ def test_backup_tab_on_postgres_explains(qtbot, ctx):
 def test_close_backup_runs_only_when_something_changed(qtbot, ctx, db, admin):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.show()
     window.auto_backup.back_up_on_close()
     assert len(list(paths.backup_dir().glob("kesos-*.db"))) == 1
     window.auto_backup.back_up_on_close()  # nothing changed since
@@ -335,10 +336,23 @@ def test_idle_lock_logout(qtbot, ctx, monkeypatch):
     assert not window.isVisible()
 
 
+def test_idle_lock_leaves_a_closed_window_alone(qtbot, ctx, monkeypatch):
+    """A window closed (logged out) but not yet deleted must never pop up a lock."""
+    ctx.settings.idle_lock_minutes = 1
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.close()
+    window.idle_lock.last_input -= 10_000
+    monkeypatch.setattr(LockDialog, "ask", classmethod(lambda *a: pytest.fail("locked")))
+    window.idle_lock.check()
+
+
 def test_idle_lock_switched_off(qtbot, ctx, monkeypatch):
     ctx.settings.idle_lock_minutes = 0
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.show()
     window.idle_lock.last_input -= 10_000
     monkeypatch.setattr(LockDialog, "ask", classmethod(lambda *a: pytest.fail("locked")))
     window.idle_lock.check()

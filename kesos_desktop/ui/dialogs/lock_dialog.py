@@ -179,8 +179,8 @@ class IdleLock(QObject):
         return self.clock() - self.last_input
 
     def check(self) -> None:
-        if self.locked or self.minutes <= 0:
-            return
+        if self.locked or self.minutes <= 0 or not self.window.isVisible():
+            return  # a closed window (logged out, or closing) has nothing left to protect
         if self.idle_seconds() >= self.minutes * 60:
             self.lock()
 

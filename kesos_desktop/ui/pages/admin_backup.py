@@ -339,7 +339,7 @@ class AutoBackup(QObject):
 
     def daily(self) -> None:
         self.timer.setInterval(self.INTERVAL_MS)
-        if not self.enabled or self.running or self.restored:
+        if not self.enabled or self.running or self.restored or not self.window.isVisible():
             return
         self.running = True
         run_in_background(_auto, self.ctx.db, self.ctx.actor, "daily").owned_by(
