@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from kesos_desktop.db.engine import Database
 from kesos_desktop.db.models import (
     Admission,
+    Counter,
     DocumentCheck,
     Resident,
     ResidentCategory,
@@ -34,7 +36,7 @@ from kesos_desktop.domain.resident_dto import AdmissionRequest, ResidentInput
 from kesos_desktop.i18n import _
 from kesos_desktop.services import audit
 from kesos_desktop.services.context import requires
-from kesos_desktop.services.intake import allocate_reg_no
+from kesos_desktop.services.intake import _counter_name, _pattern, allocate_reg_no
 
 BATCH = 500
 IDENTITY_FIELDS = ("name", "alias", "nik", "kk", "sex", "birth_place", "birth_date", "religion",
@@ -136,24 +138,102 @@ def _resident_values(person: ResidentInput, reg_no: str, actor: Actor, today: da
     return values
 
 
+def _reserve(session: Session, name: str, count: int) -> range:
+    """``count`` consecutive values of counter ``name`` in one statement (as ``next_number``
+    does one at a time: atomic, and the counter never goes back)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(Counter).values(name=name, value=count).on_conflict_do_update(
+        index_elements=[Counter.name], set_={"value": Counter.value + count}).returning(Counter.value)
+    last = session.execute(stmt).scalar_one()
+    return range(last - count + 1, last + 1)
+
+
+def allocate_reg_nos(session: Session, days: Sequence[date]) -> list[str]:
+    """Registration numbers for stays starting on ``days``, from intake's pattern and counter,
+    reserved in blocks per counter (one statement per year, not one per person). A number
+    already taken (the pattern was changed back and forth) is replaced by
+    ``intake.allocate_reg_no``'s own search."""
+    pattern = _pattern(session)
+    numbers: list[str | None] = [None] * len(days)
+    by_counter: dict[str, list[int]] = {}
+    for index, day in enumerate(days):
+        by_counter.setdefault(_counter_name(pattern, day), []).append(index)
+    for name, indexes in by_counter.items():
+        for index, seq in zip(indexes, _reserve(session, name, len(indexes)), strict=True):
+            numbers[index] = pattern.format(year=days[index].year, seq=seq)
+    t = Resident.__table__
+    taken: set[str] = set()
+    for chunk in _chunks([n for n in numbers if n]):
+        taken.update(session.execute(sa.select(t.c.reg_no).where(t.c.reg_no.in_(chunk))).scalars())
+    if taken or len(set(numbers)) != len(numbers):
+        seen: set[str] = set()
+        for index, number in enumerate(numbers):
+            while number in taken or number in seen:
+                number = allocate_reg_no(session, days[index])
+            seen.add(number)
+            numbers[index] = number
+    return numbers  # type: ignore[return-value]
+
+
+def _bulk_insert(session: Session, table: sa.Table, rows: list[dict]) -> None:
+    """executemany straight through the driver: the rows are plain values already, so Core's
+    per-row parameter processing (a third of an import's time) is skipped. Column defaults
+    are evaluated once for the batch, as Core would per row."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    extra: dict[str, object] = {}
+    for column in table.columns:
+        if column.key in rows[0] or column.default is None:
+            continue
+        default = column.default
+        extra[column.name] = default.arg(None) if default.is_callable else default.arg
+    names = [table.c[k].name for k in keys] + list(extra)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    preparer = session.get_bind().dialect.identifier_preparer
+    sql = (f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(n) for n in names)}) "
+           f"VALUES ({', '.join([mark] * len(names))})")
+    tail = tuple(_plain(v, sqlite) for v in extra.values())
+    session.connection().exec_driver_sql(
+        sql, [tuple(_plain(row[k], sqlite) for k in keys) + tail for row in rows])
+
+
+def _plain(value: object, sqlite: bool) -> object:
+    if isinstance(value, StrEnum):
+        return value.value
+    if sqlite and isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if sqlite and isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def _insert_new(session: Session, actor: Actor, new: Sequence[Candidate], today: date,
                 tick: Callable[[], None]) -> tuple[list[int], int]:
+    reg_nos = allocate_reg_nos(session, [c.stay.admitted_on if c.stay else today for c in new])
     rows = []
-    for candidate in new:
-        on = candidate.stay.admitted_on if candidate.stay else today
-        rows.append(_resident_values(candidate.person, allocate_reg_no(session, on), actor, today))
+    for candidate, reg_no in zip(new, reg_nos, strict=True):
+        rows.append(_resident_values(candidate.person, reg_no, actor, today))
         tick()
     if not rows:
         return [], 0
     t = Resident.__table__
-    ids: list[int] = []
-    for chunk in _chunks(rows, 1000):
-        result = session.execute(sa.insert(t).returning(t.c.id, sort_by_parameter_order=True), chunk)
-        ids.extend(r[0] for r in result)
+    # plain executemany (no RETURNING: several times faster), then the ids by the unique reg_no
+    _bulk_insert(session, t, rows)
+    id_of: dict[str, int] = {}
+    for chunk in _chunks(reg_nos):
+        id_of.update((r, i) for i, r in session.execute(
+            sa.select(t.c.id, t.c.reg_no).where(t.c.reg_no.in_(chunk))))
+    ids = [id_of[r] for r in reg_nos]
     categories = [{"resident_id": rid, "category": c}
                   for rid, cand in zip(ids, new, strict=True) for c in dict.fromkeys(cand.person.categories)]
     if categories:
-        session.execute(sa.insert(ResidentCategory.__table__), categories)
+        _bulk_insert(session, ResidentCategory.__table__, categories)
     with_stay = [(rid, cand.stay) for rid, cand in zip(ids, new, strict=True) if cand.stay]
     if with_stay:
         a = Admission.__table__
@@ -163,17 +243,22 @@ def _insert_new(session: Session, actor: Actor, new: Sequence[Candidate], today:
             "referral_letter_no": stay.referral_letter_no, "stage": stay.stage,
             "version": 1, "updated_by": actor.username,
         } for rid, stay in with_stay]
-        stay_ids: list[int] = []
-        for chunk in _chunks(stays, 1000):
-            result = session.execute(sa.insert(a).returning(a.c.id, sort_by_parameter_order=True), chunk)
-            stay_ids.extend(r[0] for r in result)
-        session.execute(sa.insert(StageChange.__table__), [
+        _bulk_insert(session, a, stays)
+        stay_of: dict[int, int] = {}
+        for chunk in _chunks([rid for rid, _stay in with_stay]):
+            stay_of.update((r, i) for i, r in session.execute(
+                sa.select(a.c.id, a.c.resident_id).where(a.c.resident_id.in_(chunk))))
+        stay_ids = [stay_of[rid] for rid, _stay in with_stay]
+        _bulk_insert(session, StageChange.__table__, [
             {"admission_id": sid, "from_stage": None, "to_stage": stay.stage,
              "changed_on": stay.admitted_on, "user_id": actor.id, "note": _("Admitted (import)")}
             for sid, (_rid, stay) in zip(stay_ids, with_stay, strict=True)])
-        session.execute(sa.insert(DocumentCheck.__table__), [
-            {"admission_id": sid, "doc_type": doc, "present": False}
-            for sid in stay_ids for doc in DocumentType])
+        checks = DocumentCheck.__table__
+        for chunk in _chunks(stay_ids, 5000):  # the empty checklist, built inside the database
+            for doc in DocumentType:
+                session.execute(sa.insert(checks).from_select(
+                    ["admission_id", "doc_type", "present"],
+                    sa.select(a.c.id, sa.literal(doc.value), sa.false()).where(a.c.id.in_(chunk))))
     return ids, len(with_stay)
 
 
