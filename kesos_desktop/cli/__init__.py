@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "kesos_desktop.cli.backup_cmd",
     "kesos_desktop.cli.import_cmd",
     "kesos_desktop.cli.template_cmd",
+    "kesos_desktop.cli.person_cmd",
 ]
 
 
