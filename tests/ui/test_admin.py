@@ -65,7 +65,7 @@ def test_admin_page_has_the_four_tabs(qtbot, ctx):
     page = AdminPage(ctx)
     qtbot.addWidget(page)
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert len(titles) == 4 and titles[1:] == ["Pengguna", "Log Audit", "Cadangan"]
+    assert len(titles) == 5 and titles[1:] == ["Pengguna", "Log Audit", "Cadangan", "Retensi data"]
 
 
 # ------------------------------------------------------------------------------ users

@@ -30,7 +30,7 @@ from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import AttachmentRow, FamilyContactRow, ResidentFile
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import attachments, residents, timeline
-from kesos_desktop.ui import print_actions
+from kesos_desktop.ui import pdp_actions, print_actions
 from kesos_desktop.ui.dialogs import resident_file_actions as actions
 from kesos_desktop.ui.dialogs.intake_wizard_documents import PHOTO_FILTER, pick_file
 from kesos_desktop.ui.dialogs.resident_file_tabs import (
@@ -102,6 +102,12 @@ class ResidentFileDialog(QDialog):
         self.print_button.setObjectName("print_case_file")
         self.print_button.clicked.connect(lambda: print_actions.print_case_file(
             self, ctx, self.resident_id, self.file.resident.reg_no if self.file else ""))
+        self.export_button = QPushButton(_("Personal data export..."))  # issue 12 (UU PDP)
+        self.export_button.setObjectName("export_person_data")
+        self.export_button.clicked.connect(lambda: pdp_actions.export_person_data(self, ctx, self.resident_id))
+        self.export_button.setVisible(ctx.can(Action.PERSON_EXPORT))
+        self.consent = QLabel()
+        self.consent.setObjectName("file_consent")
 
         can_edit = ctx.can(Action.RESIDENT_EDIT)
         self.identity_tab = IdentityTab(can_edit)
@@ -123,10 +129,11 @@ class ResidentFileDialog(QDialog):
         title = QHBoxLayout()
         title.addWidget(self.name)
         title.addWidget(self.status)
+        title.addWidget(self.consent)
         title.addStretch(1)
         buttons = QGridLayout()
         for n, button in enumerate((self.stage_button, self.room_button, self.readmit_button,
-                                    self.photo_button, self.print_button)):
+                                    self.photo_button, self.print_button, self.export_button)):
             buttons.addWidget(button, n % 2, n // 2)
         info = QVBoxLayout()
         info.addLayout(title)
@@ -177,6 +184,7 @@ class ResidentFileDialog(QDialog):
         self.stays_tab.show_file(file)
         self.timeline_tab.show_events(events)
         self.documents_tab.show_documents(file.attachments)
+        pdp_actions.show_consent(self.consent, self.ctx, self.resident_id)
         self._permissions()
 
     def _facts(self, file: ResidentFile) -> str:

@@ -17,6 +17,8 @@ ADMIN_TABS = [
     (N_("Users"), "kesos_desktop.ui.pages.admin_users", "UsersTab", Action.USER_MANAGE),
     (N_("Audit log"), "kesos_desktop.ui.pages.admin_audit", "AuditTab", Action.AUDIT_VIEW),
     (N_("Backups"), "kesos_desktop.ui.pages.admin_backup", "BackupTab", Action.BACKUP),
+    (N_("Data retention"), "kesos_desktop.ui.pages.admin_retention", "RetentionTab",
+     Action.PERSON_ANONYMIZE),
 ]
 
 
