@@ -3,6 +3,7 @@
     kesos audit verify --user admin        exit 0: intact; 1: tampered (the row is printed)
     kesos audit list --by petugas1 --from 2026-11-01 --user admin
     kesos audit export -o audit.xlsx --entity resident --user admin
+    kesos audit person PM/2026/0001 --from 2026-11-01 --to 2026-11-23 [-o akses.xlsx] --user admin
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def register(subparsers) -> None:
     listing.add_argument("--limit", type=int, default=50)
     add_user_option(listing)
     listing.set_defaults(func=run_list)
+
+    person = commands.add_parser("person", help="who read, printed or exported one person's data (breach report)")
+    person.add_argument("regno", metavar="REGNO", help="registration number, e.g. PM/2026/0001")
+    person.add_argument("--from", dest="date_from", help="from this date (YYYY-MM-DD)")
+    person.add_argument("--to", dest="date_to", help="until this date, inclusive (YYYY-MM-DD)")
+    person.add_argument("-o", "--output", help=".xlsx file to write (else printed)")
+    add_user_option(person)
+    person.set_defaults(func=lambda args: __import__("kesos_desktop.cli.person_cmd", fromlist=["x"])
+                        .run_accesses(args))
 
     export = commands.add_parser("export", help="write entries to an Excel file")
     export.add_argument("-o", "--output", required=True, help=".xlsx file to write")

@@ -319,16 +319,22 @@ def _read_everything(session: Session, resident_id: int) -> tuple[Resident, list
     return person, sections, [s.id for s in sessions], [a.id for a in assessments]
 
 
+#: audit entities whose id is a resident's id (records, and documents printed about the person)
+PERSON_ENTITIES = ("resident", AUDIT_ENTITY, "case_file", "access_request", "access_report")
+#: audit entities whose id is a stay's id
+STAY_ENTITIES = ("admission", "handover")
+
+
 def about_person(resident_id: int, stay_ids: Sequence[int]):
     """The audit rows that concern one person: their record, their stays, rows naming them."""
     rid = str(resident_id)
     clauses = [
-        sa.and_(AuditEntry.entity.in_(("resident", AUDIT_ENTITY)), AuditEntry.entity_id == rid),
+        sa.and_(AuditEntry.entity.in_(PERSON_ENTITIES), AuditEntry.entity_id == rid),
         AuditEntry.details.like(f'%"resident_id": {rid},%'),
         AuditEntry.details.like(f'%"resident_id": {rid}}}%'),
     ]
     if stay_ids:
-        clauses.append(sa.and_(AuditEntry.entity == "admission",
+        clauses.append(sa.and_(AuditEntry.entity.in_(STAY_ENTITIES),
                                AuditEntry.entity_id.in_([str(s) for s in stay_ids])))
     return sa.or_(*clauses)
 

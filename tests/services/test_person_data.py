@@ -288,3 +288,32 @@ def test_consent_status(db, admin, person):
     assert status.has_consent and status.relation == ConsentRelation.PARENT and status.by_someone_else
     rid, _stay = admit_resident(db, "Tanpa Persetujuan")
     assert not retention.consent_status(db, admin, rid).has_consent
+
+
+# ----------------------------------------------------------------------------- breach support
+
+
+def test_access_report_lists_who_read_printed_and_exported(db, db_url, admin, counselor, staff, person,
+                                                            tmp_path, monkeypatch, capsys):
+    person_data.gather(db, counselor, person)  # reads both notes and the narrative
+    write_access_request(db, admin, person, tmp_path / "out")
+    rows = person_data.access_report(db, admin, person, date.today(), date.today())
+    seen = {(r.username, r.action) for r in rows}
+    assert {(counselor.username, "read_note"), (counselor.username, "read_assessment"),
+            (counselor.username, "access_request"), (admin.username, "access_request"),
+            (admin.username, "print"), (admin.username, "export")} <= seen
+    assert person_data.access_report(db, admin, person, date(2020, 1, 1), date(2020, 1, 2)) == []
+    with pytest.raises(PermissionDenied):
+        person_data.access_report(db, staff, person)
+
+    from kesos_desktop.cli import main
+    from tests.conftest import PASSWORD
+
+    monkeypatch.setenv("KESOS_PASSWORD", PASSWORD)
+    with db.read() as session:
+        reg_no = session.get(Resident, person).reg_no
+    out = tmp_path / "akses.xlsx"
+    assert main(["--database-url", db_url, "audit", "person", reg_no, "--from", date.today().isoformat(),
+                 "-o", str(out), "--user", admin.username]) == 0
+    text = _xlsx_text(out)
+    assert counselor.username in text and "read_note" in text
