@@ -312,3 +312,37 @@ def test_restore_of_an_older_backup_is_not_mistaken_for_tampering(db, admin):
     backup.create_backup(db, admin)  # a newer anchor the restore rewinds past
     backup.restore_backup(db, admin, older)
     assert audit_log.verify(db, admin).ok
+
+
+# ------------------------------------------------------- redaction by anonymisation (UU PDP)
+
+
+def test_the_only_update_allowed_is_the_anonymisation_redaction(db, admin):
+    from kesos_desktop.services.retention import redacted_details
+
+    marker = redacted_details()
+    ids = _add_rows(db, admin, 3)
+    with db.engine.begin() as conn:  # the redaction itself: allowed
+        conn.execute(sa.update(AuditEntry).where(AuditEntry.id == ids[0]).values(details=marker))
+    for values in ({"details": '{"x": 1}'}, {"details": marker, "username": "lain"},
+                   {"details": marker, "hash": "0" * 64}):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(sa.update(AuditEntry).where(AuditEntry.id == ids[1]).values(**values))
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
+        conn.execute(sa.delete(AuditEntry).where(AuditEntry.id == ids[0]))
+    # a redaction nobody recorded is tampering; one the anonymisation lists is not
+    assert audit_log.verify(db, admin).first_bad_id == ids[0]
+    with db.write() as session:
+        audit.record(session, admin, "anonymize", "resident", 1, {"redacted_entries": [ids[0]]})
+    assert audit_log.verify(db, admin).ok
+
+
+def test_migration_marker_matches_the_service():
+    import runpy
+
+    from kesos_desktop import paths
+    from kesos_desktop.services.retention import redacted_details
+
+    migration = runpy.run_path(
+        str(paths.migrations_dir() / "versions" / "0004_audit_log_redaction_only.py"))
+    assert migration["REDACTED"] == redacted_details()

@@ -32,6 +32,14 @@ def settle(qtbot) -> None:
         qtbot.wait(20)
 
 
+@pytest.fixture(autouse=True)
+def _drain_background_work(qtbot, db):
+    """Page loads still running when a test ends must finish before its database is dropped
+    (PostgreSQL drops it with the connections: the load would fail into a message box)."""
+    yield
+    settle(qtbot)
+
+
 @pytest.fixture
 def ctx(db, admin):
     return AppContext(db, admin, WorkstationSettings())
