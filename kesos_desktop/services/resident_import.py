@@ -348,3 +348,27 @@ def write_rows(db: Database, actor: Actor, new: Sequence[Candidate],
         progress(total, total)
     return counts
 
+
+
+def _mapping_key(header_key: str) -> str:
+    import hashlib
+
+    return "import.residents.mapping." + hashlib.sha1(header_key.encode("utf-8")).hexdigest()[:16]
+
+
+@requires(Action.EXCEL_IMPORT)
+def remembered_mapping(db: Database, actor: Actor, header_key: str) -> dict[str, int] | None:
+    """The column mapping last confirmed for a file with these headers, if any."""
+    from kesos_desktop.services.common import get_setting
+
+    with db.read() as session:
+        value = get_setting(session, _mapping_key(header_key))
+    return {str(k): int(v) for k, v in value.items()} if isinstance(value, dict) else None
+
+
+@requires(Action.EXCEL_IMPORT)
+def remember_mapping(db: Database, actor: Actor, header_key: str, mapping: dict[str, int]) -> None:
+    from kesos_desktop.services.common import put_setting
+
+    with db.write() as session:
+        put_setting(session, _mapping_key(header_key), mapping)

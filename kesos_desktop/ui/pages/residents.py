@@ -34,7 +34,7 @@ from kesos_desktop.ui.widgets.table_view import DataTable
 
 ACCENT_BUTTON = ("QPushButton { background: #0b6e4f; color: white; padding: 6px 14px; "
                  "border-radius: 4px; font-weight: 600; } QPushButton:disabled { background: #9bb8ad; }")
-EXPORT_MODULE = "kesos_desktop.excel.resident_export"  # provides export_view(ctx, query, parent)
+EXPORT_MODULE = "kesos_desktop.ui.dialogs.import_wizard"  # provides export_view(ctx, query, parent)
 
 
 class ResidentsPage(Page):
@@ -61,6 +61,18 @@ class ResidentsPage(Page):
         self.open_button.clicked.connect(self.open_selected)
         self.rooms_button.clicked.connect(self.open_rooms)
         self.refresh_button.clicked.connect(self.refresh)
+        self.import_button = QPushButton(_("Import"))
+        self.import_button.setObjectName("import_button")
+        self.import_button.setToolTip(_("Import residents from an Excel register"))
+        self.import_button.clicked.connect(self.import_register)
+        if not ctx.can(Action.EXCEL_IMPORT):
+            self.import_button.hide()
+        self.export_button = QPushButton(_("Export"))
+        self.export_button.setObjectName("export_button")
+        self.export_button.setToolTip(_("Export the list as shown (search and filters) to Excel (Ctrl+E)"))
+        self.export_button.clicked.connect(self.export_current_view)
+        if not ctx.can(Action.EXCEL_EXPORT):
+            self.export_button.hide()
 
         self.filters = ResidentFilters()
         self.filters.changed.connect(self.apply_filters)
@@ -86,7 +98,8 @@ class ResidentsPage(Page):
         header = QHBoxLayout()
         header.addWidget(title)
         header.addStretch(1)
-        for button in (self.new_button, self.open_button, self.rooms_button, self.refresh_button):
+        for button in (self.new_button, self.open_button, self.rooms_button, self.import_button,
+                       self.export_button, self.refresh_button):
             header.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -197,6 +210,11 @@ class ResidentsPage(Page):
             Messages.info(self, _("Export of this list to Excel is not available in this version yet."))
             return
         exporter.export_view(self.ctx, self.export_query(), self)
+
+    def import_register(self) -> None:
+        from kesos_desktop.ui.dialogs.import_wizard import start_import
+
+        self.import_wizard = start_import(self.ctx, self)
 
     def handle_action(self, action: ActionId) -> bool:
         if action == ActionId.FIND:
