@@ -25,8 +25,30 @@ def _residents(args, db, actor, progress):
     return export_residents(db, actor, query, args.output, progress)
 
 
+def _attendance(args, db, actor, progress):
+    from kesos_desktop.excel.exports import export_attendance
+    from kesos_desktop.services.monthly_stats import parse_month
+
+    if not args.month or not args.program:
+        raise SystemExit(_("--program ID and --month YYYY-MM are required for the attendance matrix."))
+    return export_attendance(db, actor, args.program, *parse_month(args.month), args.output, progress)
+
+
+def _counseling(args, db, actor, progress):
+    from kesos_desktop.excel.exports import export_counseling_sessions
+
+    return export_counseling_sessions(db, actor, args.output, progress=progress)
+
+
+def _followups(args, db, actor, progress):
+    from kesos_desktop.excel.exports import export_follow_ups
+
+    return export_follow_ups(db, actor, args.output, progress=progress)
+
+
 # what -> function(args, db, actor, progress) -> Path; areas add theirs as their lists land
-EXPORTERS = {"monthly": _monthly, "residents": _residents}
+EXPORTERS = {"monthly": _monthly, "residents": _residents, "attendance": _attendance,
+             "counseling": _counseling, "followups": _followups}
 
 
 def register(subparsers) -> None:
@@ -37,6 +59,7 @@ def register(subparsers) -> None:
     parser.add_argument("--status", choices=["current", "former", "all"], default="all",
                         help="residents: current, former or all (default)")
     parser.add_argument("--search", help="residents: only those matching this text")
+    parser.add_argument("--program", type=int, help="attendance: the training program's id")
     add_user_option(parser)
     parser.set_defaults(func=run)
 

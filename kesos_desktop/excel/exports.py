@@ -149,3 +149,83 @@ def export_residents(db, actor: Actor, query, path: str | Path, progress: Progre
                              progress, cancelled)
     outputs.record_export(db, actor, "residents", {"rows": total, "filters": dict(filters)})
     return written
+
+
+# ------------------------------------------------------------------------ other registers
+
+
+def _month_bounds(year: int, month: int):
+    from datetime import date, timedelta
+
+    first = date(year, month, 1)
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
+    return first, last
+
+
+def export_attendance(db, actor: Actor, program_id: int, year: int, month: int, path: str | Path,
+                      progress: Progress | None = None, cancelled=None, today=None) -> Path:
+    """Attendance matrix of one program in one month: a row per participant, a column per
+    session day (H/I/S/A), then held, attended and the percentage for the whole program."""
+    from kesos_desktop.services.training_attendance import attendance_matrix
+
+    matrix = attendance_matrix(db, actor, program_id, today=today)
+    first, last = _month_bounds(year, month)
+    keep = [i for i, s in enumerate(matrix.sessions) if first <= s.day <= last]
+    columns = [Column(_("Registration number"), ColumnKind.ID, 16), Column(_("Name"), width=28),
+               *[Column(matrix.sessions[i].day.strftime("%d/%m") + (" x" if matrix.sessions[i].cancelled else ""),
+                        width=7) for i in keep],
+               Column(_("Sessions held"), ColumnKind.NUMBER, 10), Column(_("Attended"), ColumnKind.NUMBER, 10),
+               Column(_("Attendance %"), ColumnKind.NUMBER, 12)]
+    rows = [[r.reg_no, r.name, *[r.codes[i] for i in keep], r.held, r.attended,
+             None if r.percentage is None else round(r.percentage, 1)] for r in matrix.rows]
+    month_text = f"{year}-{month:02d}"
+    info = export_info(db, actor, _("Attendance matrix"), [(_("Training program"), matrix.program_name),
+                                                             (_("Month"), month_text)])
+    written = write_workbook(path, [Sheet(_("Attendance"), columns, rows, len(rows))], info, progress, cancelled)
+    outputs.record_export(db, actor, "attendance", {"program_id": program_id, "month": month_text,
+                                                    "rows": len(rows)})
+    return written
+
+
+def export_counseling_sessions(db, actor: Actor, path: str | Path, date_from=None, date_to=None,
+                               progress: Progress | None = None, cancelled=None) -> Path:
+    """The counseling session register: that sessions happened, never what was said."""
+    from kesos_desktop.services.counseling import SessionFilter, list_sessions
+
+    sessions = list_sessions(db, actor, SessionFilter(date_from=date_from, date_to=date_to, limit=100_000))
+    columns = [Column(_("Date"), ColumnKind.DATE, 12), Column(_("Start"), width=8),
+               Column(_("Minutes"), ColumnKind.NUMBER, 9), Column(_("Type"), width=18),
+               Column(_("Level"), width=14), Column(_("Status"), width=14), Column(_("Approach"), width=14),
+               Column(_("Counselor"), width=24), Column(_("Participants"), width=40),
+               Column(_("Registration numbers"), ColumnKind.ID, 24), Column(_("Place"), width=18),
+               Column(_("Next session"), ColumnKind.DATE, 12), Column(_("Signed"), ColumnKind.DATETIME, 16)]
+    rows = [[s.held_on, s.start_time.strftime("%H:%M") if s.start_time else None, s.duration_minutes,
+             s.session_type, s.level, s.status, s.approach, s.counselor_name, s.participant_names,
+             ", ".join(p.reg_no for p in s.participants), s.place, s.next_session_on, s.signed_at]
+            for s in sessions]
+    filters = [(_("From"), str(date_from or "")), (_("To"), str(date_to or ""))]
+    info = export_info(db, actor, _("Counseling session register"), filters)
+    written = write_workbook(path, [Sheet(_("Sessions"), columns, rows, len(rows))], info, progress, cancelled)
+    outputs.record_export(db, actor, "counseling_sessions", {"rows": len(rows), "from": str(date_from or ""),
+                                                             "to": str(date_to or "")})
+    return written
+
+
+def export_follow_ups(db, actor: Actor, path: str | Path, progress: Progress | None = None,
+                      cancelled=None) -> Path:
+    """Reintegration and follow-up register: every follow-up of the stays in running aftercare."""
+    from kesos_desktop.services.aftercare import list_follow_ups
+
+    items = list_follow_ups(db, actor)
+    columns = [Column(_("Registration number"), ColumnKind.ID, 16), Column(_("Name"), width=28),
+               Column(_("Termination date"), ColumnKind.DATE, 13), Column(_("Reason"), width=22),
+               Column(_("Destination"), width=28), Column(_("Due"), ColumnKind.DATE, 12),
+               Column(_("Method"), width=16), Column(_("Done on"), ColumnKind.DATE, 12),
+               Column(_("Condition"), width=18), Column(_("Next action"), width=30),
+               Column(_("Done by"), width=20)]
+    rows = [[f.reg_no, f.name, f.terminated_on, f.termination_reason, f.destination, f.due_on, f.method,
+             f.done_on, f.condition, f.next_action, f.done_by] for f in items]
+    info = export_info(db, actor, _("Reintegration and follow-up register"), [])
+    written = write_workbook(path, [Sheet(_("Follow-ups"), columns, rows, len(rows))], info, progress, cancelled)
+    outputs.record_export(db, actor, "follow_ups", {"rows": len(rows)})
+    return written
