@@ -118,6 +118,50 @@ def query_filters(query) -> list[tuple[str, str]]:
     return filters
 
 
+def _prefetched(source, depth: int = 2):
+    """Items of ``source`` produced in a helper thread while the caller consumes the previous
+    ones (the database reads of the next page overlap the writing of this one). Stops the
+    helper when the consumer stops early (cancel, error)."""
+    import queue
+    import threading
+
+    items: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(entry, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in source:
+                if not put((True, item)):
+                    return
+            put((True, done))
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer
+            put((False, error))
+
+    worker = threading.Thread(target=produce, name="export-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            ok, item = items.get()
+            if not ok:
+                raise item
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+
+
 def export_residents(db, actor: Actor, query, path: str | Path, progress: Progress | None = None,
                      cancelled=None, today=None) -> Path:
     """The registry's current view (search, filters, sort) as the data induk PM, streamed:
@@ -131,17 +175,21 @@ def export_residents(db, actor: Actor, query, path: str | Path, progress: Progre
     first = resident_search.search(db, actor, replace(query, offset=0, limit=EXPORT_PAGE, with_total=True))
     total = first.total or 0
 
-    def rows():
+    def pages():
         page = first
         offset = 0
         while page.rows:
-            for entry in resident_register.register_entries(db, actor, page.rows):
-                yield resident_values(entry, today)
+            yield resident_register.register_entries(db, actor, page.rows)
             if len(page.rows) < EXPORT_PAGE:
                 return
             offset += EXPORT_PAGE
             page = resident_search.search(db, actor, replace(query, offset=offset, limit=EXPORT_PAGE,
                                                              with_total=False))
+
+    def rows():
+        for entries in _prefetched(pages()):
+            for entry in entries:
+                yield resident_values(entry, today)
 
     filters = query_filters(query)
     info = export_info(db, actor, _("Residents register (data induk PM)"), filters)
