@@ -167,3 +167,30 @@ def staff(db, admin) -> Actor:
 @pytest.fixture
 def counselor(db, admin) -> Actor:
     return make_user(db, admin, "konselor1", Role.COUNSELOR)
+
+
+# ------------------------------------------------------------------------ no blocking
+
+
+class ModalOpened(AssertionError):
+    """A test reached a blocking Qt dialog it did not patch (it would hang the run)."""
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_dialogs(monkeypatch):
+    """Qt's static file and message dialogs block a headless run forever: fail instead.
+    Tests that want one patch the app's own ask()/Messages entry points."""
+    try:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+    except ImportError:  # pragma: no cover
+        return
+
+    def refuse(name):
+        def opened(*_args, **_kwargs):
+            raise ModalOpened(f"the test opened QFileDialog/QMessageBox.{name}; patch the ask() entry point")
+        return staticmethod(opened)
+
+    for name in ("getSaveFileName", "getOpenFileName", "getOpenFileNames", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, refuse(name))
+    for name in ("critical", "information", "question", "warning", "about"):
+        monkeypatch.setattr(QMessageBox, name, refuse(name))
