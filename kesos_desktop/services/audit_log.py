@@ -423,6 +423,7 @@ EXPORT_COLUMNS = [
     (N_("Record"), 10), (N_("Details"), 80),
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+EXCEL_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows minus the header
 
 
 def _export_values(row: AuditRow) -> list:
@@ -487,6 +488,12 @@ def export_xlsx(
             total = session.execute(
                 _apply(sa.select(sa.func.count(AuditEntry.id)), filters)
             ).scalar_one()
+            if total > EXCEL_MAX_ROWS:
+                message = _(
+                    "{n} entries are more than one Excel sheet holds ({max}). Choose a shorter "
+                    "date range and export in parts."
+                ).format(n=total, max=EXCEL_MAX_ROWS)
+                raise ValidationError(message, {"date_from": message})
             facility = session.get(FacilityProfile, 1)
             facility_name = facility.name if facility else ""
             query = _apply(sa.select(AuditEntry), filters).order_by(AuditEntry.id)

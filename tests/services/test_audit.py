@@ -346,3 +346,11 @@ def test_migration_marker_matches_the_service():
     migration = runpy.run_path(
         str(paths.migrations_dir() / "versions" / "0004_audit_log_redaction_only.py"))
     assert migration["REDACTED"] == redacted_details()
+
+
+def test_export_refuses_more_rows_than_a_sheet_holds(db, admin, tmp_path, monkeypatch):
+    _add_rows(db, admin, 5)
+    monkeypatch.setattr(audit_log, "EXCEL_MAX_ROWS", 3)
+    with pytest.raises(ValidationError, match="Excel"):
+        audit_log.export_xlsx(db, admin, tmp_path / "audit.xlsx")
+    assert not list(tmp_path.glob("audit*"))
