@@ -15,7 +15,6 @@ from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.models import resident_table
 from kesos_desktop.ui.models.resident_table import COL_ADMITTED, COL_NAME, ResidentTableModel
 from kesos_desktop.ui.pages.residents import ResidentsPage
-from kesos_desktop.ui.widgets.messages import Messages
 from tests.factories import admit_resident
 
 NAMES = ["Siti Aminah", "Budi Santoso", "Ahmad Nasution", "Siti Rahayu", "Joko Widodo Fiktif"]
@@ -106,12 +105,12 @@ def test_ctrl_f_focuses_the_search(qtbot, page):
 
 def test_new_and_export_actions(page, monkeypatch):
     called = []
-    from kesos_desktop.ui.dialogs import intake_wizard
+    from kesos_desktop.ui.dialogs import import_wizard, intake_wizard
 
     monkeypatch.setattr(intake_wizard.IntakeWizard, "ask", classmethod(lambda cls, *a, **k: called.append("new")))
-    monkeypatch.setattr(Messages, "info", staticmethod(lambda *a, **k: called.append("info")))
+    monkeypatch.setattr(import_wizard, "ask_export_path", lambda *a: called.append("export") or "")
     assert page.handle_action(ActionId.NEW) and page.handle_action(ActionId.EXPORT)
-    assert called == ["new", "info"]  # the Excel export is not installed yet: a clear message
+    assert called == ["new", "export"]  # the exporter asks where to save (cancelled here)
     query = page.export_query()
     assert query.sort == SortKey.NAME and query.status == ResidentStatus.CURRENT
 

@@ -76,6 +76,10 @@ def tooltip(row: ResidentRow) -> str:
     return "\n".join(lines)
 
 
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, ROW_ROLE, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole})
+
+
 class ResidentTableModel(QAbstractTableModel):
     #: the first page of a new query arrived (a ``Page`` with ``total`` and ``grand_total``)
     loaded = Signal(object)
@@ -195,8 +199,8 @@ class ResidentTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
+        if role not in _ROLES or not index.isValid():
+            return None  # the view asks for a dozen roles per cell: answer the rest at once
         row = self.row_at(index.row())
         column = index.column()
         if row is None:

@@ -117,7 +117,12 @@ class ResidentsPage(Page):
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
         super().refresh()
+        self._rooms_stale = True
         self.model.set_query(self.filters.apply(self.model.query))
+
+    def _load_rooms(self) -> None:
+        """The room filter's choices, fetched after the rows so they do not delay them."""
+        self._rooms_stale = False
         run_in_background(rooms.list_rooms, self.ctx.db, self.ctx.actor).owned_by(self) \
             .on_success(self.filters.set_rooms).on_failure(lambda _e: None).start()
 
@@ -125,6 +130,8 @@ class ResidentsPage(Page):
         self.model.set_query(self.filters.apply(self.model.query))
 
     def _loaded(self, _page) -> None:
+        if getattr(self, "_rooms_stale", True):
+            self._load_rooms()
         self.summary.setText(self.model.summary())
         self._show_empty_state()
         if self.model.rowCount() and not self.table.selectionModel().hasSelection():
