@@ -99,6 +99,7 @@ def ensure_sqlite_fts(connection) -> bool:
     return True
 
 
+@requires(None, reason="internal: which text index this database has; returns no data")
 def search_mode(db: Database) -> str:
     """"fts5", "tsvector" or "like", decided once per database engine."""
     with _modes_lock:
