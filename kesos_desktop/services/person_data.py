@@ -456,3 +456,10 @@ def access_report(db: Database, actor: Actor, resident_id: int, date_from: date 
         audit.record(session, actor, "export", "access_report", resident_id,
                      {"from": date_from, "to": date_to, "rows": len(rows)})
     return rows
+
+
+@requires(Action.RESIDENT_VIEW)
+def record_view(db: Database, actor: Actor, resident_id: int) -> None:
+    """The resident file was opened on screen: one audit row, so a breach report can list it."""
+    with db.write() as session:
+        audit.record(session, actor, "view", "resident", resident_id, {})

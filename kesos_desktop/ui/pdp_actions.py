@@ -3,6 +3,7 @@ consent marker. Permission checks happen in the services; the screens only refle
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
@@ -11,6 +12,8 @@ from kesos_desktop.domain.enums import ConsentRelation
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.messages import Messages, show_error
+
+log = logging.getLogger(__name__)
 
 NO_CONSENT_STYLE = "color: #ffffff; background: #b3261e; padding: 2px 8px; border-radius: 8px;"
 
@@ -60,3 +63,11 @@ def show_consent(label: QLabel, ctx, resident_id: int) -> None:
 
     run_in_background(retention.consent_status, ctx.db, ctx.actor, resident_id) \
         .owned_by(label).on_success(shown).start()
+
+
+def record_view(widget: QWidget, ctx, resident_id: int) -> None:
+    """Audit that this person's file was opened (in the background; a failure is only logged)."""
+    from kesos_desktop.services import person_data
+
+    run_in_background(person_data.record_view, ctx.db, ctx.actor, resident_id).owned_by(widget) \
+        .on_failure(lambda e: log.warning("file view not audited: %s", e)).start()

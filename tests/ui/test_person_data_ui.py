@@ -7,6 +7,7 @@ from datetime import date
 
 from kesos_desktop.db.models import Admission, Resident
 from kesos_desktop.domain.enums import Stage, TerminationReason
+from kesos_desktop.services import person_data
 from kesos_desktop.settings import WorkstationSettings
 from kesos_desktop.ui import pdp_actions
 from kesos_desktop.ui.app_context import AppContext
@@ -31,6 +32,8 @@ def test_file_flags_no_consent_and_exports_the_persons_data(qtbot, db, admin, tm
     qtbot.waitUntil(lambda: bool(infos), timeout=20_000)
     assert len(list((tmp_path / "akses").glob("*.pdf"))) == 1
     assert len(list((tmp_path / "akses").glob("*.xlsx"))) == 1
+    rows = person_data.access_report(db, admin, rid)
+    assert (admin.username, "view") in {(r.username, r.action) for r in rows}
 
 
 def test_retention_tab_anonymises_after_confirmation(qtbot, db, admin, monkeypatch):

@@ -150,6 +150,7 @@ class ResidentFileDialog(QDialog):
         self._permissions()
         ctx.data_changed.connect(self._data_changed)
         self.reload()
+        pdp_actions.record_view(self, ctx, resident_id)
 
     # ------------------------------------------------------------------ loading
     def reload(self) -> None:
