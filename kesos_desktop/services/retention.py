@@ -401,6 +401,12 @@ def _rebuild_search_index(db: Database) -> None:
             "SELECT 1 FROM sqlite_master WHERE name = 'resident_fts'")).first()
         if exists:
             session.execute(sa.text("INSERT INTO resident_fts(resident_fts) VALUES ('rebuild')"))
+    # The old values stay in the file's free pages until it is compacted: do it now if we can.
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM")
+    except sa.exc.SQLAlchemyError as error:  # another connection busy: compacted later
+        log.warning("VACUUM after anonymisation skipped: %s", error)
 
 
 def when(value: datetime | None) -> str:
