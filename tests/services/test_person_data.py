@@ -233,12 +233,18 @@ def _figures(db, admin):
 
 
 def test_anonymize_keeps_past_monthly_reports_and_removes_identity(db, admin, person):
+    from kesos_desktop.services import audit
+
+    with db.write() as session:  # as intake writes it: the identity in the details
+        audit.record(session, admin, "create", "resident", person, {"name": NAME, "nik": "3271********0001"})
+    person_data.gather(db, admin, person)
     before = _figures(db, admin)
     with db.read() as session:
         reg_no = session.get(Resident, person).reg_no
     result, _changes = retention.anonymize(db, admin, person, reg_no, today=TODAY)
     assert _figures(db, admin) == before
     assert result.files_deleted == 1 and result.group_sessions_kept == 1
+    assert result.audit_rows_redacted >= 2
     assert not (paths.data_dir() / "attachments" / "ab" / "ktp.jpg").exists()
     with db.read() as session:
         resident = session.get(Resident, person)
