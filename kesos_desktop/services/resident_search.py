@@ -100,6 +100,8 @@ def ensure_sqlite_fts(connection) -> bool:
 
 
 @requires(None, reason="internal: which text index this database has; returns no data")
+@requires(None, reason="looks at the schema (FTS5 table present?) to choose how to search; "
+                       "reads no personal data and is called by entry points that check")
 def search_mode(db: Database) -> str:
     """"fts5", "tsvector" or "like", decided once per database engine."""
     with _modes_lock:
