@@ -119,10 +119,22 @@ def db_url(request, tmp_path):
     cleanup()
 
 
+def _wait_for_background_work() -> None:
+    """Let the GUI's background tasks finish before their database goes away (on PostgreSQL the
+    test database is dropped right after; a task still running would fail mid-teardown)."""
+    import sys
+
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(15_000)
+
+
 @pytest.fixture
 def db(db_url):
     database = Database(db_url)
     yield database
+    _wait_for_background_work()
     database.dispose()
 
 

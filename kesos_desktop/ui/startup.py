@@ -51,6 +51,12 @@ class Startup:
             return session_setup.open_database(url)
         address = connection.address_of(url)
         password = os.environ.get("KESOS_DB_PASSWORD") or connection.remembered_password(address)
+        if password is None:  # the server may not need one (trust, .pgpass, certificates)
+            try:
+                return session_setup.open_database(url)
+            except KesosError as error:
+                if not connection.is_authentication_failure(error):
+                    raise
         for _attempt in range(3):
             if password is None:
                 if self.args.screenshot:
