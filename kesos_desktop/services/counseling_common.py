@@ -38,6 +38,7 @@ from kesos_desktop.services.counseling_dto import (
     StayRef,
     UserRef,
 )
+from kesos_desktop.services.resident_common import user_names
 
 #: A note stays editable by its author this long after its first version (unless signed).
 EDIT_WINDOW = timedelta(hours=24)
@@ -89,13 +90,6 @@ def stay_refs(session: Session, admission_ids: Iterable[int]) -> dict[int, StayR
         for row in session.execute(stays_select().where(Admission.id.in_(part))):
             found[row[0]] = stay_ref(row)
     return found
-
-
-def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
-    ids = sorted({i for i in user_ids if i is not None})
-    if not ids:
-        return {}
-    return dict(session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all())
 
 
 def counselors(session: Session) -> list[UserRef]:

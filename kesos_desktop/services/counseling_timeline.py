@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kesos_desktop.db.models import (
-    Admission,
     Assessment,
     AssessmentScore,
     CaseConference,
@@ -20,25 +19,14 @@ from kesos_desktop.db.models import (
     InterventionPlan,
     PlanGoal,
     SessionParticipant,
-    User,
 )
 from kesos_desktop.domain.dto import Actor
 from kesos_desktop.domain.enums import CounselingStatus, CounselingType
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import TimelineEvent
 from kesos_desktop.i18n import _, ngettext
+from kesos_desktop.services.resident_common import stays_of, user_names
 from kesos_desktop.services.timeline import timeline_provider
-
-
-def _names(session: Session, ids) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all())
-
-
-def _stays(resident_id: int):
-    return sa.select(Admission.id).where(Admission.resident_id == resident_id)
 
 
 @timeline_provider
@@ -51,10 +39,10 @@ def counseling_sessions(session: Session, actor: Actor, resident_id: int) -> lis
                   CounselingSession.session_type, CounselingSession.status,
                   CounselingSession.counselor_id, SessionParticipant.admission_id)
         .join(SessionParticipant, SessionParticipant.session_id == CounselingSession.id)
-        .where(SessionParticipant.admission_id.in_(_stays(resident_id)),
+        .where(SessionParticipant.admission_id.in_(stays_of(resident_id)),
                CounselingSession.status != CounselingStatus.CANCELLED)
     ).all()
-    names = _names(session, (r.counselor_id for r in rows))
+    names = user_names(session, (r.counselor_id for r in rows))
     return [
         TimelineEvent(
             r.held_on, "counseling",
@@ -75,10 +63,10 @@ def assessments(session: Session, actor: Actor, resident_id: int) -> list[Timeli
         sa.select(Assessment.id, Assessment.assessed_on, Assessment.assessor_id,
                   Assessment.admission_id, sa.func.avg(AssessmentScore.score))
         .join(AssessmentScore, AssessmentScore.assessment_id == Assessment.id)
-        .where(Assessment.admission_id.in_(_stays(resident_id)))
+        .where(Assessment.admission_id.in_(stays_of(resident_id)))
         .group_by(Assessment.id, Assessment.assessed_on, Assessment.assessor_id, Assessment.admission_id)
     ).all()
-    names = _names(session, (r[2] for r in rows))
+    names = user_names(session, (r[2] for r in rows))
     return [
         TimelineEvent(r[1], "assessment", _("Assessment"),
                       _("Average score {score:.1f} of 5").format(score=float(r[4] or 0)),
@@ -97,11 +85,11 @@ def plan_versions(session: Session, actor: Actor, resident_id: int) -> list[Time
                   InterventionPlan.responsible_id, InterventionPlan.admission_id,
                   sa.func.count(PlanGoal.id))
         .outerjoin(PlanGoal, PlanGoal.plan_id == InterventionPlan.id)
-        .where(InterventionPlan.admission_id.in_(_stays(resident_id)))
+        .where(InterventionPlan.admission_id.in_(stays_of(resident_id)))
         .group_by(InterventionPlan.id, InterventionPlan.drawn_up_on, InterventionPlan.plan_version,
                   InterventionPlan.responsible_id, InterventionPlan.admission_id)
     ).all()
-    names = _names(session, (r[3] for r in rows))
+    names = user_names(session, (r[3] for r in rows))
     return [
         TimelineEvent(r[1], "plan",
                       _("Intervention plan, version {n}").format(n=r[2]),
@@ -119,11 +107,11 @@ def case_conferences(session: Session, actor: Actor, resident_id: int) -> list[T
         sa.select(CaseConference.id, CaseConference.held_on, CaseConference.led_by_id,
                   CaseConference.admission_id, sa.func.count(ConferenceAttendee.user_id))
         .outerjoin(ConferenceAttendee, ConferenceAttendee.conference_id == CaseConference.id)
-        .where(CaseConference.admission_id.in_(_stays(resident_id)))
+        .where(CaseConference.admission_id.in_(stays_of(resident_id)))
         .group_by(CaseConference.id, CaseConference.held_on, CaseConference.led_by_id,
                   CaseConference.admission_id)
     ).all()
-    names = _names(session, (r[2] for r in rows))
+    names = user_names(session, (r[2] for r in rows))
     return [
         TimelineEvent(r[1], "conference", _("Case conference"),
                       ngettext("{n} attended", "{n} attended", r[4]).format(n=r[4]),

@@ -15,7 +15,6 @@ from kesos_desktop.db.models import (
     HomeVisit,
     ReadinessItem,
     ReintegrationPlan,
-    User,
 )
 from kesos_desktop.domain.dto import Actor
 from kesos_desktop.domain.enums import (
@@ -30,18 +29,8 @@ from kesos_desktop.domain.enums import (
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import TimelineEvent
 from kesos_desktop.i18n import _
+from kesos_desktop.services.resident_common import stays_of, user_names
 from kesos_desktop.services.timeline import timeline_provider
-
-
-def _names(session: Session, ids) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all())
-
-
-def _stays(resident_id: int):
-    return sa.select(Admission.id).where(Admission.resident_id == resident_id)
 
 
 @timeline_provider
@@ -50,7 +39,7 @@ def reintegration_plan(session: Session, actor: Actor, resident_id: int) -> list
     if not actor.can(Action.REINTEGRATION_VIEW):
         return []
     plans = session.execute(
-        sa.select(ReintegrationPlan).where(ReintegrationPlan.admission_id.in_(_stays(resident_id)))
+        sa.select(ReintegrationPlan).where(ReintegrationPlan.admission_id.in_(stays_of(resident_id)))
     ).scalars().all()
     if not plans:
         return []
@@ -61,7 +50,7 @@ def reintegration_plan(session: Session, actor: Actor, resident_id: int) -> list
         )
     ).scalars().all()
     stay_of = {p.id: p.admission_id for p in plans}
-    names = _names(session, [i.done_by_id for i in items])
+    names = user_names(session, [i.done_by_id for i in items])
     events = [
         TimelineEvent(
             plan.created_at.date(), "reintegration", _("Reintegration plan made"),
@@ -88,7 +77,7 @@ def home_visits(session: Session, actor: Actor, resident_id: int) -> list[Timeli
     if not actor.can(Action.REINTEGRATION_VIEW):
         return []
     visits = session.execute(
-        sa.select(HomeVisit).where(HomeVisit.admission_id.in_(_stays(resident_id)))
+        sa.select(HomeVisit).where(HomeVisit.admission_id.in_(stays_of(resident_id)))
     ).scalars().all()
     events = []
     for visit in visits:
@@ -109,10 +98,10 @@ def aftercare(session: Session, actor: Actor, resident_id: int) -> list[Timeline
         return []
     done = session.execute(
         sa.select(FollowUp).where(
-            FollowUp.admission_id.in_(_stays(resident_id)), FollowUp.done_on.is_not(None)
+            FollowUp.admission_id.in_(stays_of(resident_id)), FollowUp.done_on.is_not(None)
         )
     ).scalars().all()
-    names = _names(session, [f.done_by_id for f in done])
+    names = user_names(session, [f.done_by_id for f in done])
     events = [
         TimelineEvent(
             fu.done_on, "follow_up",

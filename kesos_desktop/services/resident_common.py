@@ -76,6 +76,11 @@ def categories_of(session: Session, resident_ids: Iterable[int]) -> dict[int, tu
     return {k: tuple(v) for k, v in found.items()}
 
 
+def stays_of(resident_id: int):
+    """A subquery of the ids of every stay of one person (for ``Model.admission_id.in_(...)``)."""
+    return sa.select(Admission.id).where(Admission.resident_id == resident_id)
+
+
 def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
