@@ -132,6 +132,9 @@ class BackgroundTask:
         return self._owner is None or isValid(self._owner)
 
     def _finish(self) -> None:
+        runnable, self._runnable = getattr(self, "_runnable", None), None
+        if runnable is not None:
+            runnable.task = None  # the worker is done with it: freed here, on the GUI thread
         if self._dialog is not None and isValid(self._dialog):
             self._dialog.close()
             self._dialog.deleteLater()
@@ -162,7 +165,11 @@ class BackgroundTask:
         self.signals.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         _active.add(self)
-        QThreadPool.globalInstance().start(_Runnable(self))
+        # Kept (and deleted) from the GUI thread: a QRunnable that the pool auto-deletes in its
+        # worker thread takes its Python wrapper down there, which crashed PySide now and then.
+        self._runnable = _Runnable(self)
+        self._runnable.setAutoDelete(False)
+        QThreadPool.globalInstance().start(self._runnable)
         return self
 
 
