@@ -7,6 +7,7 @@ the server at ``KESOS_TEST_PG_URL``, dropped after the test).
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import shutil
@@ -23,6 +24,7 @@ from kesos_desktop.db.engine import Database  # noqa: E402
 from kesos_desktop.domain.dto import Actor, FacilityProfileDTO  # noqa: E402
 from kesos_desktop.domain.enums import Role  # noqa: E402
 from kesos_desktop.services import auth, users  # noqa: E402
+from kesos_desktop.ui import gc_guard  # noqa: E402
 
 BACKEND = os.environ.get("KESOS_TEST_BACKEND", "sqlite")
 PASSWORD = "Rahasia-123"
@@ -38,6 +40,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="SQLite-only behaviour"))
         if BACKEND != "postgresql" and item.get_closest_marker("postgres_only"):
             item.add_marker(pytest.mark.skip(reason="needs KESOS_TEST_BACKEND=postgresql"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_on_main_thread():
+    """As in the app (ui/gc_guard.py): a collection started inside a background task could
+    free Qt widgets there and crash; the main thread collects between tests instead."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_test():
+    yield
+    gc_guard.collect_if_due()
 
 
 @pytest.fixture(autouse=True)

@@ -3,14 +3,33 @@ global search (Ctrl+K) and the reminder badge."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from PySide6.QtCore import Qt, QThreadPool
 
 from kesos_desktop.domain.enums import PpksCategory
+from kesos_desktop.services import dashboard
 from kesos_desktop.settings import WorkstationSettings
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.dialogs.global_search import GlobalSearchDialog
 from kesos_desktop.ui.main_window import MainWindow
-from tests.services.test_dashboard import facility  # noqa: F401 - the hand-counted facility
+from tests.services.test_dashboard import (
+    TODAY,
+    facility,  # noqa: F401 - the hand-counted facility
+)
+
+
+class _FixedDate(date):
+    @classmethod
+    def today(cls):
+        return TODAY
+
+
+@pytest.fixture(autouse=True)
+def _on_the_counted_day(monkeypatch):
+    """The facility was counted by hand for TODAY; the page asks the service for the real today."""
+    monkeypatch.setattr(dashboard, "date", _FixedDate)
 
 
 def _settle(qtbot) -> None:
