@@ -1,4 +1,5 @@
-"""``kesos template residents OUT.xlsx``: a blank register to fill in and import."""
+"""``kesos template residents|schedule|attendance OUT.xlsx``: a blank register to fill in and
+import."""
 
 from __future__ import annotations
 

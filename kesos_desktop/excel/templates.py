@@ -57,12 +57,22 @@ def _instructions() -> list[str]:
 
 
 def write_residents_template(path: str | os.PathLike[str]) -> Path:
+    return _write_template(path, _columns(), _instructions(), lenient=(_("PPKS category"),))
+
+
+_FORMATS = {"@": "@", "date": "DD/MM/YYYY", "time": "HH:MM"}
+
+
+def _write_template(path: str | os.PathLike[str], columns: list, instructions: list[str],
+                    lenient: tuple[str, ...] = ()) -> Path:
+    """A "Data" sheet with the headers, cell formats and dropdowns of ``columns``, a "Petunjuk"
+    sheet with ``instructions`` and a sheet holding the lists; written atomically. A dropdown
+    whose header is in ``lenient`` accepts other text too (several PPKS categories)."""
     target = Path(path)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Data"
     lists = workbook.create_sheet(_("Lists"))
-    columns = _columns()
     list_column = 0
     for index, (header, width, kind, choices) in enumerate(columns, start=1):
         letter = get_column_letter(index)
@@ -71,9 +81,8 @@ def write_residents_template(path: str | os.PathLike[str]) -> Path:
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         sheet.column_dimensions[letter].width = width
         if kind is not None:
-            number_format = "DD/MM/YYYY" if kind == "date" else "@"
             for row in range(2, TEMPLATE_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = number_format
+                sheet.cell(row=row, column=index).number_format = _FORMATS[kind]
         if choices:
             list_column += 1
             list_letter = get_column_letter(list_column)
@@ -82,7 +91,7 @@ def write_residents_template(path: str | os.PathLike[str]) -> Path:
                 lists.cell(row=n, column=list_column, value=choice)
             source = f"'{lists.title}'!${list_letter}$2:${list_letter}${len(choices) + 1}"
             validation = DataValidation(type="list", formula1=source, allow_blank=True,
-                                        showErrorMessage=header != _("PPKS category"))
+                                        showErrorMessage=header not in lenient)
             validation.error = _("Choose a value from the list.")
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
@@ -90,7 +99,7 @@ def write_residents_template(path: str | os.PathLike[str]) -> Path:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
     guide = workbook.create_sheet("Petunjuk", 1)
     guide.column_dimensions["A"].width = 110
-    for n, line in enumerate(_instructions(), start=1):
+    for n, line in enumerate(instructions, start=1):
         cell = guide.cell(row=n, column=1, value=line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if n == 1:
@@ -105,4 +114,75 @@ def write_residents_template(path: str | os.PathLike[str]) -> Path:
     return target
 
 
-TEMPLATES = {"residents": write_residents_template}
+def _schedule_columns(programs: list[str] | None) -> list:
+    return [
+        (_("Training program"), 28, None, programs or None), (_("Date"), 13, "date", None),
+        (_("Start time"), 10, "time", None), (_("End time"), 10, "time", None),
+        (_("Topic"), 32, None, None), (_("Instructor"), 22, None, None), (_("Place"), 20, None, None),
+    ]
+
+
+def _attendance_columns(programs: list[str] | None) -> list:
+    from kesos_desktop.excel.training_cells import code_choices
+
+    return [
+        (_("Training program"), 28, None, programs or None), (_("Date"), 13, "date", None),
+        (_("Start time"), 10, "time", None), (_("Registration number"), 18, "@", None),
+        (_("Name"), 28, None, None), (_("Attendance"), 18, None, code_choices()),
+        (_("Note"), 30, None, None),
+    ]
+
+
+def _schedule_instructions() -> list[str]:
+    return [
+        _("How to fill in the training schedule"),
+        "",
+        _("1. One row per session, starting at row 2 of the sheet \"Data\". Do not change the headers."),
+        _("2. Required: the training program (its name exactly as on the Training page), the date, "
+          "the start time and the end time."),
+        _("3. Dates as 17/05/2026 or 17 Mei 2026; times as 09:00."),
+        _("4. Topic and place are optional; an empty place means the program's own place. The "
+          "instructor is the program's: leave it empty or write the same name."),
+        _("5. Sessions must fall within the program's dates, and must not clash with another "
+          "session's instructor, place or participants, nor fall on a holiday."),
+        _("6. Importing the same file again adds nothing twice: a session with the same program, "
+          "date and start time is updated (end time, topic, place) or skipped."),
+        _("7. Import with Excel > Import schedule on the Training page, or kesos import schedule. "
+          "Nothing is saved until every row is right (or you choose to import the correct rows only)."),
+    ]
+
+
+def _attendance_instructions() -> list[str]:
+    return [
+        _("How to fill in the attendance register"),
+        "",
+        _("1. One row per participant per session, starting at row 2 of the sheet \"Data\"."),
+        _("2. Required: the training program, the date of the session, the participant's "
+          "registration number (or, when it is unknown, the name exactly as registered) and the "
+          "attendance."),
+        _("3. The start time is needed only when the program has two sessions on that day."),
+        _("4. Attendance: choose from the list - Hadir (H), Izin (I), Sakit (S), Alpa (A); the "
+          "letter alone is also understood."),
+        _("5. The registration number column is formatted as Text; keep it so."),
+        _("6. The session must already be in the schedule and must not be in the future or "
+          "cancelled; the participant must be enrolled in the program on that day."),
+        _("7. Importing the same file again records nothing twice: a mark already there is kept "
+          "or changed to the file's."),
+    ]
+
+
+def write_schedule_template(path: str | os.PathLike[str], programs: list[str] | None = None) -> Path:
+    """The training schedule to fill in; ``programs`` (names) become the program dropdown."""
+    return _write_template(path, _schedule_columns(programs), _schedule_instructions(),
+                           lenient=(_("Training program"),))
+
+
+def write_attendance_template(path: str | os.PathLike[str], programs: list[str] | None = None) -> Path:
+    """The attendance register to fill in; ``programs`` (names) become the program dropdown."""
+    return _write_template(path, _attendance_columns(programs), _attendance_instructions(),
+                           lenient=(_("Training program"),))
+
+
+# what -> function(path, programs=None); the training ones put the programs in a dropdown
+TEMPLATES = {"residents": lambda path, programs=None: write_residents_template(path),
+             "schedule": write_schedule_template, "attendance": write_attendance_template}
