@@ -49,6 +49,14 @@ def create_db_engine(url: str, **kwargs) -> Engine:
     sa_url = sa.make_url(url)
     if sa_url.get_backend_name() == "sqlite":
         connect_args = {"check_same_thread": False, "timeout": 5}
+        if sa_url.get_driver_name() == "pysqlcipher":
+            # SQLCipher (encrypted file): keep a queue of keyed connections like pysqlite does,
+            # not the dialect's per-thread pool (background tasks run on pool threads), and
+            # silence SQLCipher's stderr log before the first key is tried.
+            from kesos_desktop.db.encryption import cipher_module
+
+            cipher_module()
+            kwargs.setdefault("poolclass", sa.pool.QueuePool)
         engine = sa.create_engine(sa_url, connect_args=connect_args, **kwargs)
         _install_sqlite_hooks(engine)
         return engine
@@ -72,6 +80,18 @@ class Database:
     def display_name(self) -> str:
         """The URL without its password, for the status bar and logs."""
         return sa.make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.is_sqlite and self.engine.dialect.driver == "pysqlcipher"
+
+    @property
+    def passphrase(self) -> str | None:
+        """The SQLCipher key of an encrypted file (None for a plain file or a server)."""
+        return sa.make_url(self.url).password or None if self.encrypted else None
+
+    def __repr__(self) -> str:  # never the passphrase, should a Database end up in a log
+        return f"Database({self.display_name!r})"
 
     @property
     def sqlite_path(self) -> str | None:
@@ -115,6 +135,10 @@ def translated_errors() -> Iterator[None]:
             message = _("The database file is read-only. Check the folder's permissions.")
         elif "disk" in text and "full" in text:
             message = _("The disk is full. Free some space; nothing was saved.")
+        elif "not a database" in text and type(error.orig).__module__.startswith("sqlcipher3"):
+            from kesos_desktop.db.encryption import WrongPassphrase, wrong_passphrase_message
+
+            raise WrongPassphrase(wrong_passphrase_message()) from None  # the key stays out
         elif "not a database" in text or "malformed" in text:
             message = _("The database file is damaged. Restore it from a backup.")
         else:

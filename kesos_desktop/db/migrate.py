@@ -2,7 +2,8 @@
 
 Rules (see DESIGN.md, "Rules learned the hard way"):
 - a database at a revision this app does not know was written by a newer app: refuse, touch nothing;
-- before upgrading a SQLite file, copy it with the online backup API and check the copy;
+- before upgrading a SQLite file, copy it with the online backup API and check the copy (an
+  encrypted file is copied with its own key, so the copy is encrypted too);
 - run every migration in one transaction with foreign keys OFF (a batch table rebuild would
   otherwise cascade-delete child rows), then PRAGMA foreign_key_check before committing.
 Alembic is imported only when an upgrade is needed: a current database opens fast.
@@ -89,7 +90,7 @@ def backup_before_migration(db: Database, from_revision: str | None) -> Path | N
     target = paths.backup_dir() / (
         f"pre-upgrade-{from_revision}-{datetime.now():%Y%m%d-%H%M%S}.db"
     )
-    backup_sqlite_file(db.sqlite_path, target)
+    backup_sqlite_file(db.sqlite_path, target, passphrase=db.passphrase)  # encrypted stays so
     return target
 
 

@@ -78,6 +78,15 @@ def _copy_pages(src: sqlite3.Connection, dst: sqlite3.Connection, progress: Prog
     )
 
 
+def _cipher_error() -> type[Exception]:
+    """sqlcipher3's base error when the module is there (its errors are not sqlite3's)."""
+    try:
+        import sqlcipher3
+    except ImportError:  # pragma: no cover
+        return sqlite3.Error
+    return sqlcipher3.Error
+
+
 def looks_like_sqlite(path: str | os.PathLike[str]) -> bool:
     try:
         with open(path, "rb") as fh:
@@ -98,6 +107,7 @@ def backup_sqlite_file(
     progress: ProgressFn | None = None,
     verify: bool = True,
     checking: Callable[[], None] | None = None,
+    passphrase: str | None = None,
 ) -> Path:
     """Copy ``source`` to ``target`` while others may be writing; atomic and integrity-checked.
 
@@ -106,19 +116,20 @@ def backup_sqlite_file(
     renamed, so a kill, a full disk or a damaged copy never leaves a file under the final name.
     ``verify=False`` keeps a copy that fails the check (rescuing what is left of a damaged file).
     ``checking()`` is called when the copy is done and the (longer) check starts.
+    With ``passphrase`` the source is a SQLCipher database and the copy is encrypted with the
+    same key (SQLCipher's backup API copies pages only between equally keyed databases).
     """
+    from kesos_desktop.db.encryption import connect
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial.unlink(missing_ok=True)
-        src = sqlite3.connect(
-            f"file:{Path(source).as_posix()}?mode=ro", uri=True, isolation_level=None
-        )
+        src = connect(source, passphrase, readonly=True, isolation_level=None)
         try:
             src.execute("BEGIN")
             src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # pin the snapshot
-            dst = sqlite3.connect(partial, isolation_level=None)
+            dst = connect(partial, passphrase, isolation_level=None)
             try:
                 _copy_pages(src, dst, progress)
                 dst.execute("PRAGMA journal_mode=DELETE")
@@ -134,12 +145,12 @@ def backup_sqlite_file(
         fsync_file(partial)
         os.replace(partial, target)
         fsync_dir(target.parent)
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, _cipher_error()) as exc:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
         if is_disk_full(exc):
             raise DiskFullError(disk_full_message()) from exc
-        if isinstance(exc, sqlite3.Error):
+        if not isinstance(exc, OSError):
             raise DatabaseError(_("Could not back up the database: {error}").format(error=exc)) from exc
         raise DatabaseError(
             _("Could not write the backup file: {error}").format(error=exc.strerror or exc)

@@ -5,7 +5,7 @@
   when complete; a small JSON sidecar (``<file>.json``) records the app version, schema
   revision, facility and the audit log's last entry. Backups in the default folder are pruned
   to the newest N (facility setting ``backup.keep``, default 14); other folders (a USB stick)
-  are never pruned.
+  are never pruned. A backup of an encrypted database is encrypted with the same passphrase.
 - ``auto_backup``: what the GUI runs on close and once a day; skipped when nothing changed.
 - ``restore`` (in :mod:`.restore`, re-exported here with the other restore functions):
   checks a backup file, backs up the current database first, then replaces it atomically.
@@ -259,7 +259,9 @@ def create_backup(
             progress(0, 0, _("Checking the backup copy..."))
 
     try:
-        backup_sqlite_file(source, path, report, checking=checking)
+        # An encrypted database is copied page by page under its own key: the backup is
+        # encrypted with the same passphrase, never written out in plain.
+        backup_sqlite_file(source, path, report, checking=checking, passphrase=db.passphrase)
     except BaseException as error:
         failed(error)
         raise
@@ -272,6 +274,7 @@ def create_backup(
             "created_at": stamp.isoformat(),
             "facility_name": facility_name,
             "automatic": automatic,
+            "encrypted": db.encrypted,
             "made_by": actor.username,
             "audit_head_id": head_id,
             "audit_head_hash": head_hash,
