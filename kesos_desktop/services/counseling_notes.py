@@ -11,6 +11,7 @@ level checked by ``confidentiality.open_note``, each read audited).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -34,6 +35,7 @@ from kesos_desktop.services.common import get_or_404
 from kesos_desktop.services.confidentiality import audited_refusals, body_reader, body_writer
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.counseling_common import (
+    chunks,
     clean,
     current_time,
     edit_deadline,
@@ -384,3 +386,66 @@ def search_notes(db, actor: Actor, text: str, limit: int = SEARCH_LIMIT) -> list
                                 _snippet(source, needle)))
         confidentiality.record_note_reads(session, actor, [h.session.id for h in hits], via="search")
         return hits
+
+
+# ----------------------------------------------------------------------------- export
+
+
+@dataclass(frozen=True)
+class ExportedNote:
+    """A note as the session register exports it for a counselor who asked for contents."""
+
+    topic: str
+    note_body: str  # the current version, then each addendum with its date and reason
+    agreed_actions: str
+
+
+def _exported_notes(session: Session, session_ids) -> dict[int, ExportedNote]:
+    notes: dict[int, ExportedNote] = {}
+    for part in chunks(list(session_ids)):
+        topics = dict(session.execute(
+            sa.select(CounselingSession.id, CounselingSession.topic).where(CounselingSession.id.in_(part))
+        ).all())
+        versions = session.execute(
+            sa.select(NoteVersion).where(NoteVersion.session_id.in_(part))
+            .order_by(NoteVersion.session_id, NoteVersion.version_no)
+        ).scalars()
+        by_session: dict[int, list[NoteVersion]] = {}
+        for version in versions:
+            by_session.setdefault(version.session_id, []).append(version)
+        for session_id in part:
+            found = by_session.get(session_id, [])
+            main = [v for v in found if v.kind != NoteVersionKind.ADDENDUM]
+            addenda = [
+                _("Addendum {date} ({reason}): {text}").format(
+                    date=v.written_at.strftime("%d/%m/%Y"), reason=v.reason or "-", text=v.body)
+                for v in found if v.kind == NoteVersionKind.ADDENDUM
+            ]
+            body = "\n\n".join(([main[-1].body] if main else []) + addenda)
+            notes[session_id] = ExportedNote(topics.get(session_id) or "", body,
+                                             (main[-1].agreed_actions or "") if main else "")
+    return notes
+
+
+@body_reader(confidentiality.NOTE_ENTITY)
+@requires(Action.NOTE_READ)
+def notes_for_export(db, actor: Actor, session_ids) -> dict[int, ExportedNote]:
+    """The notes of ``session_ids`` that the acting counselor may read (a highly confidential
+    note of another counselor is left out unless they are the supervisor); each one included
+    is audited as a read ``via`` the Excel export."""
+    with db.write() as session:
+        who = confidentiality.reader(session, actor)
+        if who.may_read_notes:
+            wanted = list(dict.fromkeys(session_ids))
+            readable = [
+                r for part in chunks(wanted) for r in session.execute(
+                    sa.select(CounselingSession.id).where(
+                        CounselingSession.id.in_(part), confidentiality.readable_sessions(who))
+                ).scalars()
+            ]
+            notes = _exported_notes(session, readable)
+            shown = [i for i in readable if notes[i].note_body or notes[i].topic]
+            confidentiality.record_note_reads(session, actor, shown, via="excel_export")
+            return notes
+        audit.record(session, actor, "denied", confidentiality.NOTE_ENTITY, None, {"via": "excel_export"})
+    raise confidentiality.refusal()

@@ -25,6 +25,7 @@ from kesos_desktop.i18n import _, format_number
 from kesos_desktop.services import counseling, counseling_caseload
 from kesos_desktop.services.counseling_dto import CaseloadRow, SessionRow, StayRef
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
+from kesos_desktop.ui.register_exports import export_button, start_export
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.form import date_edit, enum_combo
 from kesos_desktop.ui.widgets.messages import show_error
@@ -108,6 +109,15 @@ class SessionsTab(QWidget):
                 signal.connect(lambda *_a: self.refresh())
         top.addStretch(0 if not today_only else 1)
         top.addWidget(self.mine)
+        # only a user who may read note bodies is offered them (the service refuses the others)
+        self.include_notes = QCheckBox(_("Include note contents"))
+        self.include_notes.setObjectName("include_notes")
+        self.include_notes.setToolTip(_("Add each session's topic, note and agreed actions to the "
+                                        "workbook. Every note exported is recorded in the audit log."))
+        self.include_notes.setVisible(ctx.can(Action.NOTE_READ) and ctx.can(Action.EXCEL_EXPORT))
+        self.export_button = export_button(
+            ctx, "export_sessions", _("Export the sessions as listed (period, type and filter) to Excel"))
+        self.export_button.clicked.connect(self.export)
         self.model = DtoTableModel(session_columns(with_date=not today_only))
         self.table = DataTable("counseling_today" if today_only else "counseling_sessions")
         self.table.set_source_model(self.model)
@@ -118,10 +128,14 @@ class SessionsTab(QWidget):
             self.filter.textChanged.connect(self.table.model().setFilterFixedString)
         self.count = QLabel()
         self.count.setObjectName("sessions_count")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.include_notes)
+        bottom.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
+        layout.addLayout(bottom)
         self.mine.toggled.connect(lambda _c: self.refresh())
         self.table.activated_row.connect(lambda row: self.open_row.emit(self.model.row_at(row)))
 
@@ -155,6 +169,18 @@ class SessionsTab(QWidget):
     def selected(self) -> SessionRow | None:
         row = self.table.selected_source_row()
         return None if row is None else self.model.row_at(row)
+
+    def export(self) -> None:
+        """The sessions as listed; note contents only when asked for (and allowed)."""
+        from kesos_desktop.excel.export_counseling import export_counseling_register
+
+        db, actor, flt = self.ctx.db, self.ctx.actor, self.filters()
+        text = "" if self.today_only else self.filter.text()
+        notes = self.ctx.can(Action.NOTE_READ) and self.include_notes.isChecked()
+        suggested = f"register-bimbingan-{flt.date_from:%Y-%m-%d}-{flt.date_to:%Y-%m-%d}.xlsx"
+        self.export_task = start_export(
+            self.ctx, self, _("Exporting the counseling session register…"), suggested,
+            lambda path, **kw: export_counseling_register(db, actor, path, flt, text, notes, **kw))
 
 
 def stay_columns() -> list[Column]:

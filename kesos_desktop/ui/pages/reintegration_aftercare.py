@@ -17,17 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.permissions import Action
+from kesos_desktop.excel.export_reintegration import ALL, DUE, OPEN, follow_up_rows
 from kesos_desktop.i18n import _, format_number, ngettext
-from kesos_desktop.services import aftercare
 from kesos_desktop.services.aftercare import FollowUpRow
 from kesos_desktop.ui import print_actions
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.reintegration_widgets import GOOD, LATE, MUTED, SOON, FirstLayout
+from kesos_desktop.ui.register_exports import export_button, start_export
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.messages import Messages
 from kesos_desktop.ui.widgets.table_view import DataTable
 
-DUE, OPEN, ALL = "due", "open", "all"
 DUE_COLUMN = 1
 
 
@@ -113,6 +113,9 @@ class AftercareTab(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.summary = QLabel()
         self.summary.setObjectName("aftercare_summary")
+        self.export_button = export_button(ctx, "aftercare_export",
+                                           _("Export the follow-ups as listed to Excel"))
+        self.export_button.clicked.connect(self.export)
         self.empty = QLabel()
         self.empty.setObjectName("aftercare_empty")
         self.empty.setWordWrap(True)
@@ -131,7 +134,10 @@ class AftercareTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
-        layout.addWidget(self.summary)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.export_button)
+        layout.addLayout(bottom)
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
@@ -188,6 +194,16 @@ class AftercareTab(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------------ actions
+    def export(self) -> None:
+        from kesos_desktop.excel.export_reintegration import export_follow_up_register
+
+        db, actor, today = self.ctx.db, self.ctx.actor, self.today
+        scope, search = self.scope.currentData(), self.search.text()
+        self.export_task = start_export(
+            self.ctx, self, _("Exporting the follow-up register…"),
+            f"bimbingan-lanjut-{today:%Y-%m-%d}.xlsx",
+            lambda path, **kw: export_follow_up_register(db, actor, path, scope, search, today=today, **kw))
+
     def record(self) -> None:
         from kesos_desktop.ui.dialogs.follow_up_dialog import FollowUpDialog, Mode
 
@@ -237,13 +253,6 @@ class AftercareTab(QWidget):
 
 
 def _load(db, actor, scope: str, search: str, today: date) -> tuple[list[FollowUpRow], int, int]:
-    """Runs off the GUI thread: the rows to show plus the overdue / this-week counts."""
-    due = aftercare.due_follow_ups(db, actor, today)
-    if scope == DUE:
-        rows = due.overdue + due.this_week
-        term = search.strip().lower()
-        if term:
-            rows = [r for r in rows if term in r.name.lower() or term in r.reg_no.lower()]
-    else:
-        rows = aftercare.list_follow_ups(db, actor, only_open=scope == OPEN, search=search)
-    return rows, len(due.overdue), len(due.this_week)
+    """Runs off the GUI thread: the rows to show plus the overdue / this-week counts (the same
+    rows the export writes)."""
+    return follow_up_rows(db, actor, scope, search, today)

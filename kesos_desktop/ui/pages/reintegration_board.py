@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +23,7 @@ from kesos_desktop.services import reintegration
 from kesos_desktop.services.reintegration import BoardRow
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.reintegration_widgets import GOOD, MUTED, SOON, FirstLayout, enum_data
+from kesos_desktop.ui.register_exports import export_button, start_export
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.messages import Messages
 from kesos_desktop.ui.widgets.table_view import DataTable
@@ -102,6 +105,8 @@ class ResocialisationTab(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.count = QLabel()
         self.count.setStyleSheet(f"color: {MUTED};")
+        self.export_button = export_button(ctx, "board_export", _("Export the list as shown to Excel"))
+        self.export_button.clicked.connect(self.export)
         self.empty = QLabel()
         self.empty.setObjectName("board_empty")
         self.empty.setWordWrap(True)
@@ -120,7 +125,10 @@ class ResocialisationTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
-        layout.addWidget(self.count)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.export_button)
+        layout.addLayout(bottom)
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
@@ -178,6 +186,16 @@ class ResocialisationTab(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------------ actions
+    def export(self) -> None:
+        from kesos_desktop.excel.export_reintegration import export_board
+
+        db, actor = self.ctx.db, self.ctx.actor
+        stage, search = enum_data(self.scope, Stage), self.search.text()
+        self.export_task = start_export(
+            self.ctx, self, _("Exporting the resocialisation board…"),
+            f"resosialisasi-{date.today():%Y-%m-%d}.xlsx",
+            lambda path, **kw: export_board(db, actor, path, stage, search, **kw))
+
     def open_plan(self) -> None:
         from kesos_desktop.ui.dialogs.reintegration_plan_dialog import ReintegrationPlanDialog
 

@@ -24,6 +24,7 @@ from kesos_desktop.services.aftercare import add_months
 from kesos_desktop.services.reintegration_stats import OutcomeStats
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.reintegration_widgets import MUTED, date_field, to_date, to_qdate
+from kesos_desktop.ui.register_exports import export_button, start_export
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.messages import show_error
 from kesos_desktop.ui.widgets.stat_card import StatCard
@@ -88,6 +89,10 @@ class OutcomesTab(QWidget):
         top.addWidget(self.end)
         top.addWidget(self.show_button)
         top.addStretch(1)
+        self.export_button = export_button(ctx, "outcomes_export",
+                                           _("Export the figures of this period to Excel"))
+        self.export_button.clicked.connect(self.export)
+        top.addWidget(self.export_button)
 
         self.cards = {
             "terminations": StatCard(_("Terminations")),
@@ -149,6 +154,16 @@ class OutcomesTab(QWidget):
             reintegration_stats.outcomes, self.ctx.db, self.ctx.actor, start, end
         ).owned_by(self).on_success(self.show_stats).on_failure(
             lambda error: show_error(self, error)).start()
+
+    def export(self) -> None:
+        from kesos_desktop.excel.export_reintegration import export_outcomes
+
+        db, actor = self.ctx.db, self.ctx.actor
+        start, end = to_date(self.start.date()), to_date(self.end.date())
+        self.export_task = start_export(
+            self.ctx, self, _("Exporting the reintegration outcomes…"),
+            f"hasil-reintegrasi-{start:%Y-%m-%d}-{end:%Y-%m-%d}.xlsx",
+            lambda path, **kw: export_outcomes(db, actor, path, start, end, **kw))
 
     def show_stats(self, stats: OutcomeStats) -> None:
         n = format_number

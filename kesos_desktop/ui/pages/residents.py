@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -71,8 +72,19 @@ class ResidentsPage(Page):
         self.export_button.setObjectName("export_button")
         self.export_button.setToolTip(_("Export the list as shown (search and filters) to Excel (Ctrl+E)"))
         self.export_button.clicked.connect(self.export_current_view)
+        # the arrow beside Export: the other registers of residents (stays)
+        self.export_menu = QMenu(self)
+        self.export_menu.addAction(_("Residents register (this view)…"), self.export_current_view)
+        self.export_menu.addAction(_("Stays register (riwayat tinggal)…"), self.export_stays)
+        self.export_more = QToolButton()
+        self.export_more.setObjectName("export_more")
+        self.export_more.setArrowType(Qt.ArrowType.DownArrow)
+        self.export_more.setToolTip(_("More exports: the stays register"))
+        self.export_more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_more.setMenu(self.export_menu)
         if not ctx.can(Action.EXCEL_EXPORT):
             self.export_button.hide()
+            self.export_more.hide()
 
         self.filters = ResidentFilters()
         self.filters.changed.connect(self.apply_filters)
@@ -99,7 +111,7 @@ class ResidentsPage(Page):
         header.addWidget(title)
         header.addStretch(1)
         for button in (self.new_button, self.open_button, self.rooms_button, self.import_button,
-                       self.export_button, self.refresh_button):
+                       self.export_button, self.export_more, self.refresh_button):
             header.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -217,6 +229,11 @@ class ResidentsPage(Page):
             Messages.info(self, _("Export of this list to Excel is not available in this version yet."))
             return
         exporter.export_view(self.ctx, self.export_query(), self)
+
+    def export_stays(self) -> None:
+        from kesos_desktop.ui.register_exports import export_stays_register
+
+        self.stays_export = export_stays_register(self.ctx, self)
 
     def import_register(self) -> None:
         from kesos_desktop.ui.dialogs.import_wizard import start_import
