@@ -43,10 +43,14 @@ class ProgramListTab(QWidget):
         self.new_button.setToolTip(_("New program (Ctrl+N)"))
         self.new_button.setEnabled(ctx.can(Action.TRAINING_MANAGE))
         self.open_button = QPushButton(_("Open"))
+        from kesos_desktop.ui.pages.training_excel import excel_button
+
+        self.excel_button = excel_button(ctx, self, self.export_list)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.status)
         top.addWidget(self.open_button)
+        top.addWidget(self.excel_button)
         top.addWidget(self.new_button)
         self.model = DtoTableModel([
             Column(_("Program"), lambda r: r.name),
@@ -92,6 +96,12 @@ class ProgramListTab(QWidget):
         else:
             self.count.setText(_("No training programs yet. Click \"New program…\" to plan the "
                                  "first one (for example Menjahit Dasar)."))
+
+    def export_list(self, path: str | None = None):
+        """What the list shows (search and status) to Excel, in the background."""
+        from kesos_desktop.ui.pages.training_excel import export_programs
+
+        return export_programs(self.ctx, self, self.search.text(), self.status.currentData(), path)
 
     def open_selected(self) -> None:
         row = self.table.selected_source_row()

@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kesos_desktop.i18n import _
+from kesos_desktop.domain.permissions import Action
+from kesos_desktop.i18n import _, current_language
 from kesos_desktop.services import training_attendance
 from kesos_desktop.services.training_types import AttendanceMatrix, ProgramDetail
 from kesos_desktop.ui.models.attendance_matrix import AttendanceMatrixModel
@@ -27,6 +29,13 @@ from kesos_desktop.ui.pages.training_shared import open_roll
 from kesos_desktop.ui.tasks import run_in_background
 
 CELL_W = 44
+
+
+def month_text(year: int, month: int) -> str:
+    """"November 2026" in the current language."""
+    from babel.dates import format_date
+
+    return format_date(date(year, month, 1), "MMMM y", locale=current_language())
 
 
 def _plain_view(name: str) -> QTableView:
@@ -112,9 +121,20 @@ class MatrixTab(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("matrix_summary")
         self.summary.setWordWrap(True)
+        self.month = QComboBox()
+        self.month.setObjectName("matrix_month")
+        self.month.setToolTip(_("The month to export"))
+        self.export_button = QPushButton(_("Excel export"))
+        self.export_button.setObjectName("matrix_export")
+        self.export_button.setToolTip(_("The attendance of the chosen month to Excel"))
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(lambda: self.export_month())
         top = QHBoxLayout()
         top.addWidget(self.roll_button)
         top.addStretch(1)
+        top.addWidget(QLabel(_("Month:")))
+        top.addWidget(self.month)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(top)
@@ -138,6 +158,7 @@ class MatrixTab(QWidget):
 
     def show_matrix(self, matrix: AttendanceMatrix) -> None:
         self.view.set_matrix(matrix)
+        self._fill_months(matrix)
         held = sum(1 for s in matrix.sessions if s.held)
         below = sum(1 for r in matrix.rows if r.percentage is not None and not r.meets_minimum)
         counted = ", ".join(sorted(matrix.counted_codes))
@@ -160,3 +181,28 @@ class MatrixTab(QWidget):
         index = self.view.right.currentIndex()
         if index.isValid():
             self.open_column_roll(index.column())
+
+    def _fill_months(self, matrix: AttendanceMatrix) -> None:
+        """The months with sessions; the one of the latest held session chosen (else the first)."""
+        months = sorted({(s.day.year, s.day.month) for s in matrix.sessions})
+        current = self.month.currentData()
+        held = [(s.day.year, s.day.month) for s in matrix.sessions if s.held]
+        self.month.blockSignals(True)
+        self.month.clear()
+        for year, month in months:
+            self.month.addItem(month_text(year, month), (year, month))
+        wanted = current if current in months else (held[-1] if held else None)
+        if wanted in months:
+            self.month.setCurrentIndex(months.index(wanted))
+        self.month.blockSignals(False)
+        self.export_button.setEnabled(bool(months) and self.ctx.can(Action.EXCEL_EXPORT))
+
+    def export_month(self, path: str | None = None):
+        """The chosen month of this program's matrix to .xlsx, in the background."""
+        from kesos_desktop.ui.pages.training_excel import export_matrix
+
+        if self.program is None or self.month.currentData() is None:
+            return None
+        year, month = self.month.currentData()
+        return export_matrix(self.ctx, self, self.program.id, self.program.name, year, month, path,
+                             self.today)
