@@ -15,7 +15,11 @@ from kesos_desktop.services.training_types import Mark
 from kesos_desktop.settings import WorkstationSettings
 from kesos_desktop.ui import tasks
 from kesos_desktop.ui.app_context import AppContext
-from kesos_desktop.ui.dialogs.training_import import ColumnsDialog, TrainingImport, TrainingPreviewDialog
+from kesos_desktop.ui.dialogs.training_import import (
+    ColumnsDialog,
+    TrainingImport,
+    TrainingPreviewDialog,
+)
 from kesos_desktop.ui.pages import training_excel
 from kesos_desktop.ui.pages.training_list import ProgramListTab
 from kesos_desktop.ui.pages.training_matrix import MatrixTab
