@@ -78,13 +78,17 @@ class TrainingRowPlan:
 
     @property
     def name(self) -> str:
-        """What the row is about, for the preview: program, day and topic or participant."""
-        if self.line is None:
+        """What the row is about, for the preview: program, day and time or topic or participant."""
+        line = self.line
+        if line is None:
             return ""
-        who = self.verdict.label if self.verdict and self.verdict.label else ""
-        what = getattr(self.line, "topic", "") or getattr(self.line, "name", "") or \
-            getattr(self.line, "reg_no", "")
-        parts = [self.line.program, f"{self.line.day:%d/%m/%Y}", who or what]
+        label = self.verdict.label if self.verdict else ""
+        if isinstance(line, SessionLine):
+            parts = [label or line.program, f"{line.day:%d/%m/%Y} {line.start:%H:%M}-{line.end:%H:%M}",
+                     line.topic]
+        else:
+            who = label if self.verdict and self.verdict.enrollment_id else ""
+            parts = [line.program, f"{line.day:%d/%m/%Y}", who or line.name or line.reg_no, line.code]
         return " · ".join(p for p in parts if p)
 
 

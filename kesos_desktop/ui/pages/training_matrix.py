@@ -124,6 +124,8 @@ class MatrixTab(QWidget):
         self.month = QComboBox()
         self.month.setObjectName("matrix_month")
         self.month.setToolTip(_("The month to export"))
+        self.month.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.month.setMinimumContentsLength(14)
         self.export_button = QPushButton(_("Excel export"))
         self.export_button.setObjectName("matrix_export")
         self.export_button.setToolTip(_("The attendance of the chosen month to Excel"))
