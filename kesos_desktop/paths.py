@@ -47,6 +47,8 @@ def log_dir() -> Path:
 
 
 def attachments_dir() -> Path:
+    """This workstation's copies of attached documents and photos. The database holds the
+    files themselves (``file_content``); copies missing here are fetched again when opened."""
     return _sub("attachments")
 
 

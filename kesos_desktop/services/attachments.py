@@ -1,16 +1,16 @@
-"""Scanned documents and photos: copied under the data folder, named by their SHA-256.
+"""Scanned documents and photos: their bytes in the database, a checked copy in the data folder.
 
-A file is stored once however often it is added (``attachments/ab/ab12...ef.pdf``); the
-database keeps the relative path and the hash, and every open checks both, so a file that
-vanished or changed on disk gets a clear message instead of a viewer error.
+A file is stored once however often it is added, by its SHA-256: in the database
+(``file_content``, see :mod:`.file_store`), so that every workstation on a shared server opens
+it and a backup holds it, and as a local copy (``attachments/ab/ab12...ef.pdf``). Every open
+checks the hash; a missing or damaged local copy is fetched again from the database.
 Photos must really be PNG or JPEG (checked by their first bytes, not their name) and at most
 5 MB. Services never import Qt: the UI opens the checked path with the system viewer.
 """
 
 from __future__ import annotations
 
-import hashlib
-import shutil
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +19,22 @@ from kesos_desktop.db.engine import Database
 from kesos_desktop.db.models import Attachment, Resident
 from kesos_desktop.domain.dto import Actor, Changes
 from kesos_desktop.domain.enums import DocumentType
-from kesos_desktop.domain.errors import KesosError, NotFoundError, ValidationError
+from kesos_desktop.domain.errors import KesosError, ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import AttachmentRow, FileUpload
 from kesos_desktop.i18n import _, format_number
-from kesos_desktop.services import audit
+from kesos_desktop.services import audit, file_store
 from kesos_desktop.services.common import check_version, get_or_404
 from kesos_desktop.services.context import requires
+from kesos_desktop.services.file_store import release_content
 from kesos_desktop.services.resident_common import attachment_row, user_names
+
+__all__ = [
+    "StoredFile", "add_attachment", "add_in", "check_photo", "check_upload", "image_kind",
+    "local_photo", "open_attachment", "photo_file", "release_content", "set_photo",
+    "store_file", "store_photo", "sync_local_files", "verified_path",
+]
+log = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -101,24 +109,13 @@ def check_upload(upload: FileUpload, field: str = "attachments") -> Path:
 
 
 def store_file(source: Path, suffix: str | None = None) -> StoredFile:
-    """Copy ``source`` under attachments/ by its hash (once), returning where it went."""
-    digest = hashlib.sha256()
-    size = 0
-    with source.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
-    sha = digest.hexdigest()
-    suffix = (suffix or source.suffix).lower()
-    folder = paths.attachments_dir() / sha[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{sha}{suffix}"
-    if not target.exists():
-        partial = target.with_name(target.name + ".part")
-        shutil.copyfile(source, partial)
-        partial.replace(target)
-    relative = target.relative_to(paths.data_dir()).as_posix()
-    return StoredFile(relative, sha, size, source.name)
+    """Copy ``source`` to this workstation's copies by its hash (once); the bytes go into the
+    database with the row that refers to them (``add_in``, ``set_photo``)."""
+    sha, size = file_store.file_hash(source)
+    target = file_store.cache_path(sha, suffix or source.suffix)
+    if not target.is_file() or file_store.file_hash(target)[0] != sha:
+        file_store.write_atomically(target, source=source)
+    return StoredFile(file_store.relative_to_data(target), sha, size, source.name)
 
 
 def store_photo(path: str | Path, field: str = "photo") -> StoredFile:
@@ -128,34 +125,30 @@ def store_photo(path: str | Path, field: str = "photo") -> StoredFile:
     return store_file(source, ".png" if kind == "png" else ".jpg")
 
 
-def absolute(stored_path: str) -> Path:
-    return paths.data_dir() / Path(stored_path)
+def verified_path(session, stored_path: str, sha256: str, title: str) -> Path:
+    """The file on this workstation, checked against its hash (fetched from the database when
+    the local copy is missing or damaged)."""
+    return file_store.verified_file(session, stored_path, sha256, title)
 
 
-def verified_path(stored_path: str, sha256: str | None, title: str) -> Path:
-    """The file on disk, after checking it is there and unchanged."""
-    path = absolute(stored_path)
-    if not path.is_file():
-        raise NotFoundError(_(
-            "The file for \"{title}\" is no longer in the data folder ({path}). Restore the "
-            "folder from a backup, or add the document again."
-        ).format(title=title, path=stored_path))
-    if sha256:
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != sha256:
-            raise KesosError(_(
-                "The file for \"{title}\" has been changed or damaged on disk since it was "
-                "added. Restore it from a backup, or add the document again."
-            ).format(title=title))
-    return path
+def local_photo(session, photo_path: str | None) -> Path | None:
+    """A photo's checked local copy, or None (logged) when it cannot be had; for callers that
+    print or show a photo inside their own transaction."""
+    sha = file_store.sha_in_name(photo_path)
+    if sha is None:  # no photo, or one from before photos were named by their hash
+        path = paths.data_dir() / photo_path if photo_path else None
+        return path if path is not None and path.is_file() else None
+    try:
+        return file_store.verified_file(session, photo_path, sha, _("Photo"))
+    except KesosError as error:
+        log.warning("photo %s: %s", photo_path, error)
+        return None
 
 
 def add_in(session, actor: Actor, resident_id: int, admission_id: int | None,
            stored: StoredFile, doc_type: DocumentType, title: str) -> Attachment:
-    """Record a stored file for a person, inside the caller's transaction."""
+    """Record a stored file for a person, inside the caller's transaction (its bytes too)."""
+    file_store.save_content(session, stored.sha256, stored.stored_path)
     attachment = Attachment(
         resident_id=resident_id, admission_id=admission_id, doc_type=doc_type,
         title=(title or "").strip() or doc_type.label, original_name=stored.original_name[:260],
@@ -189,7 +182,8 @@ def open_attachment(db: Database, actor: Actor, attachment_id: int) -> Path:
     """The checked path of a document, for the system viewer (the opening is audited)."""
     with db.write() as session:
         attachment = get_or_404(session, Attachment, attachment_id, _("The document"))
-        path = verified_path(attachment.stored_path, attachment.sha256, attachment.title)
+        path = verified_path(session, attachment.stored_path, attachment.sha256,
+                             attachment.title)
         audit.record(session, actor, "open", "attachment", attachment.id,
                      {"resident_id": attachment.resident_id})
     return path
@@ -204,20 +198,29 @@ def set_photo(db: Database, actor: Actor, resident_id: int, photo_path: str | No
         resident = get_or_404(session, Resident, resident_id, _("The resident"))
         check_version(resident, expected_version)
         before = resident.photo_path
+        if stored:
+            file_store.save_content(session, stored.sha256, stored.stored_path)
         resident.photo_path = stored.stored_path if stored else None
         resident.updated_by = actor.username
         audit.record(session, actor, "update", "resident", resident.id,
                      {"photo_path": [before, resident.photo_path]})
+        session.flush()
+        if before and before != resident.photo_path:
+            release_content(session, before)  # the old photo, unless someone else uses it
     return Changes.of("resident")
 
 
 @requires(Action.RESIDENT_VIEW)
 def photo_file(db: Database, actor: Actor, resident_id: int) -> Path | None:
-    """The person's photo on disk, or None when there is none or the file is missing."""
+    """The person's photo on this workstation, or None when there is none or it cannot be had."""
     with db.read() as session:
         resident = get_or_404(session, Resident, resident_id, _("The resident"))
-        stored = resident.photo_path
-    if not stored:
-        return None
-    path = absolute(stored)
-    return path if path.is_file() else None
+        return local_photo(session, resident.photo_path)
+
+
+@requires(Action.RESIDENT_VIEW)
+def sync_local_files(db: Database, actor: Actor) -> tuple[int, int]:
+    """Housekeeping at start-up: (files uploaded, stale local copies removed); see
+    :func:`.file_store.sync_local_files`."""
+    with db.write() as session:
+        return file_store.sync_local_files(session)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from PySide6.QtCore import QDate
 
+from kesos_desktop.db.models import FileContent
 from kesos_desktop.domain.enums import DocumentType, RoomSex, Stage
 from kesos_desktop.domain.resident_dto import FileUpload
 from kesos_desktop.services import attachments, intake, residents
@@ -80,6 +82,8 @@ def test_open_document_checks_the_file(qtbot, ctx, budi, tmp_path, said, monkeyp
     dialog.open_document(row)
     assert opened and opened[0].read_bytes() == scan.read_bytes()
     opened[0].unlink()
+    with ctx.db.write() as session:  # gone from the database too: nowhere to fetch it from
+        session.execute(sa.delete(FileContent))
     dialog.open_document(row)
     assert len(opened) == 1 and "Kartu Keluarga" in said[-1]  # a clear message, no viewer error
 

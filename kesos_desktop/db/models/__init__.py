@@ -24,6 +24,7 @@ from kesos_desktop.db.models.counseling import (
     SessionWorkerRole,
 )
 from kesos_desktop.db.models.facility import Counter, FacilityProfile, Holiday, Setting
+from kesos_desktop.db.models.file_content import FileContent
 from kesos_desktop.db.models.reintegration import (
     FollowUp,
     HomeVisit,
@@ -48,7 +49,7 @@ from kesos_desktop.db.models.user import User
 __all__ = [
     "Admission", "Assessment", "AssessmentScore", "Attachment", "Attendance", "AuditEntry",
     "CaseConference", "ConferenceAttendee", "Consent", "Counter", "CounselingSession",
-    "DocumentCheck", "Enrollment", "FacilityProfile", "FamilyContact", "FollowUp", "Holiday",
+    "DocumentCheck", "Enrollment", "FacilityProfile", "FamilyContact", "FileContent", "FollowUp", "Holiday",
     "HomeVisit", "InterventionPlan", "NoteVersion", "PlanGoal", "PlanService", "ReadinessItem",
     "ReintegrationPlan", "Resident", "ResidentCategory", "Room", "RoomAssignment",
     "SessionParticipant", "SessionWorkerRole", "Setting", "StageChange", "TrainingProgram",

@@ -1,0 +1,224 @@
+"""The bytes of attached documents and photos: kept in the database, cached on each workstation.
+
+The database (``file_content``, one row per SHA-256) is where a file lives, so that every
+workstation on a shared server can open it and a backup of the database holds it. Each data
+folder keeps local copies under ``attachments/ab/ab12...ef.pdf`` (the same names as before, so
+older rows still point at the right place): opening a file serves the local copy when its hash
+is right, and fetches it from the database when the copy is missing or damaged.
+
+Contents are written in the transaction that records the attachment or photo: explicitly by
+``attachments.add_in``/``set_photo``, and by a ``before_flush`` hook for any other code that
+assigns ``Resident.photo_path`` itself (intake does), so no row can point at bytes that were
+never saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import re
+import tempfile
+from pathlib import Path, PurePosixPath
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from kesos_desktop import paths
+from kesos_desktop.db.models import Attachment, FileContent, Resident
+from kesos_desktop.domain.errors import KesosError, NotFoundError
+from kesos_desktop.i18n import _
+
+log = logging.getLogger(__name__)
+
+HASH_NAME = re.compile(r"^[0-9a-f]{64}$")
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
+_BLOCK = 1 << 20
+
+
+def file_hash(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file, read in blocks."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(_BLOCK), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def sha_in_name(stored_path: str | None) -> str | None:
+    """The hash a stored file is named by (``attachments/ab/<sha256>.png``), else None."""
+    if not stored_path:
+        return None
+    stem = PurePosixPath(stored_path).stem
+    return stem if HASH_NAME.match(stem) else None
+
+
+def cache_path(sha: str, suffix: str) -> Path:
+    suffix = suffix.lower() if _SUFFIX.match(suffix.lower()) else ""
+    return paths.attachments_dir() / sha[:2] / f"{sha}{suffix}"
+
+
+def local_path(stored_path: str, sha: str) -> Path:
+    """Where this workstation keeps the copy: the stored path under the data folder, unless
+    that would leave the folder (a path written by a damaged or hostile client)."""
+    base = paths.data_dir()
+    candidate = (base / Path(stored_path)).resolve()
+    if candidate.is_relative_to(base.resolve()) and candidate != base.resolve():
+        return candidate
+    return cache_path(sha, PurePosixPath(stored_path).suffix)
+
+
+def relative_to_data(path: Path) -> str:
+    return path.relative_to(paths.data_dir()).as_posix()
+
+
+def write_atomically(target: Path, data: bytes | None = None, source: Path | None = None) -> None:
+    """Write ``data`` (or copy ``source``) to ``target`` under a temporary name first, so that
+    two windows filling the same copy at once never leave half a file under the real name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if source is not None:
+                with source.open("rb") as fh:
+                    for block in iter(lambda: fh.read(_BLOCK), b""):
+                        out.write(block)
+            else:
+                out.write(data or b"")
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _insert_ignoring_duplicates(session: Session):
+    # Two workstations adding the same scan at once: the second insert simply does nothing.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(FileContent).on_conflict_do_nothing(index_elements=["sha256"])
+
+
+def has_content(session: Session, sha: str) -> bool:
+    found = session.connection().execute(
+        sa.select(FileContent.sha256).where(FileContent.sha256 == sha)).first()
+    return found is not None
+
+
+def save_content(session: Session, sha: str, stored_path: str, strict: bool = True) -> bool:
+    """Put the local copy's bytes into the database unless they are there already.
+
+    False (logged) when the copy is missing or does not match ``sha``; with ``strict`` that is
+    an error instead, so a new attachment never points at bytes that were not saved."""
+    if has_content(session, sha):
+        return True
+    source = local_path(stored_path, sha)
+    data = source.read_bytes() if source.is_file() else None
+    if data is None or hashlib.sha256(data).hexdigest() != sha:
+        if strict:
+            raise NotFoundError(_("The file {name} changed or disappeared while it was being "
+                                  "saved. Add it again.").format(name=source.name))
+        log.warning("content %s: no matching local copy at %s; not saved", sha[:12], source)
+        return False
+    kind = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+    session.connection().execute(_insert_ignoring_duplicates(session).values(
+        sha256=sha, size_bytes=len(data), content_type=kind[:100], data=data))
+    return True
+
+
+@event.listens_for(Session, "before_flush")
+def _bring_contents(session: Session, _context, _instances) -> None:
+    """Any photo or attachment about to be written brings its bytes along (see module doc)."""
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, Attachment) and obj in session.new and obj.sha256:
+            save_content(session, obj.sha256, obj.stored_path, strict=False)
+        elif isinstance(obj, Resident):
+            for path in sa.inspect(obj).attrs.photo_path.history.added:
+                sha = sha_in_name(path)
+                if sha:
+                    save_content(session, sha, path, strict=False)
+
+
+def verified_file(session: Session, stored_path: str, sha: str, title: str) -> Path:
+    """The local copy, checked against ``sha``; fetched from the database when missing or
+    damaged (the database's bytes are checked too)."""
+    path = local_path(stored_path, sha)
+    if path.is_file() and file_hash(path)[0] == sha:
+        return path
+    if path.exists():
+        log.warning("local copy %s does not match its hash; fetching it again", path)
+    data = session.execute(
+        sa.select(FileContent.data).where(FileContent.sha256 == sha)).scalar_one_or_none()
+    if data is None:
+        raise NotFoundError(_(
+            "The file for \"{title}\" is not in the database, and this workstation has no copy "
+            "({path}). Open it on the workstation where it was added, or add the document again."
+        ).format(title=title, path=stored_path))
+    data = bytes(data)
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise KesosError(_(
+            "The file for \"{title}\" is damaged in the database (its contents no longer match "
+            "the hash recorded when it was added). Restore the database from a backup, or add "
+            "the document again."
+        ).format(title=title))
+    write_atomically(path, data)
+    return path
+
+
+def _still_used(session: Session, sha: str) -> bool:
+    attachments = session.execute(
+        sa.select(sa.func.count(Attachment.id)).where(Attachment.sha256 == sha)).scalar_one()
+    photos = session.execute(
+        sa.select(sa.func.count(Resident.id)).where(Resident.photo_path.contains(sha))
+    ).scalar_one()
+    return bool(attachments or photos)
+
+
+def release_content(session: Session, stored_path_or_sha: str) -> bool:
+    """Delete a file's bytes (database and this workstation's copies) once no attachment or
+    photo refers to them any more; True when deleted. Call it after the rows referring to the
+    file were deleted or changed, in the same transaction."""
+    sha = stored_path_or_sha if HASH_NAME.match(stored_path_or_sha) else sha_in_name(
+        stored_path_or_sha)
+    if sha is None or _still_used(session, sha):
+        return False
+    deleted = session.execute(sa.delete(FileContent).where(FileContent.sha256 == sha)).rowcount
+    for copy in (paths.attachments_dir() / sha[:2]).glob(f"{sha}*"):
+        try:
+            copy.unlink()
+        except OSError:
+            log.warning("could not delete %s", copy, exc_info=True)
+    return bool(deleted)
+
+
+def _referenced(session: Session) -> dict[str, str]:
+    """sha -> stored path of every attachment and hash-named photo."""
+    wanted = dict(session.execute(sa.select(Attachment.sha256, Attachment.stored_path)).all())
+    for (path,) in session.execute(sa.select(Resident.photo_path).where(
+            Resident.photo_path.is_not(None))).all():
+        sha = sha_in_name(path)
+        if sha:
+            wanted[sha] = path
+    return wanted
+
+
+def sync_local_files(session: Session) -> tuple[int, int]:
+    """Housekeeping for one workstation: (files uploaded, local copies removed).
+
+    Uploads the local files of rows whose bytes the database lacks (they were added before
+    the database kept contents, on this workstation), and removes local copies of files that
+    are gone from the database and no row refers to (erased on another workstation)."""
+    wanted = _referenced(session)
+    stored = set(session.execute(sa.select(FileContent.sha256)).scalars())
+    uploaded = sum(save_content(session, sha, path, strict=False)
+                   for sha, path in wanted.items() if sha not in stored)
+    removed = 0
+    for copy in paths.attachments_dir().glob("??/*"):
+        sha = copy.name.split(".")[0]
+        if HASH_NAME.match(sha) and sha not in stored and sha not in wanted:
+            copy.unlink(missing_ok=True)
+            removed += 1
+    return uploaded, removed
