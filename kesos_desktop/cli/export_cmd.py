@@ -88,10 +88,18 @@ def _outcomes(args, db, actor, progress):
                            progress)
 
 
+def _programs(args, db, actor, progress):
+    from kesos_desktop.domain.enums import ProgramStatus
+    from kesos_desktop.excel.export_training import export_programs
+
+    status = ProgramStatus(args.program_status) if args.program_status else None
+    return export_programs(db, actor, args.output, args.search or "", status, progress)
+
 # what -> function(args, db, actor, progress) -> Path; areas add theirs as their lists land
 EXPORTERS = {"monthly": _monthly, "residents": _residents, "attendance": _attendance,
              "counseling": _counseling, "followups": _followups, "stays": _stays,
-             "reintegration": _reintegration, "outcomes": _outcomes}
+             "reintegration": _reintegration, "outcomes": _outcomes,
+             "programs": _programs}
 
 
 def _counseling_types() -> list[str]:
@@ -109,6 +117,8 @@ def register(subparsers) -> None:
                         help="residents: current, former or all (default)")
     parser.add_argument("--search", help="residents, counseling, followups, reintegration: only rows matching this text")
     parser.add_argument("--program", type=int, help="attendance: the training program's id")
+    parser.add_argument("--program-status", choices=["planned", "running", "finished", "cancelled"],
+                        help="programs: only programs with this status (default: all)")
     parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
                         help="stays, counseling, outcomes: start of the period")
     parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",

@@ -67,3 +67,17 @@ def test_refused_file_and_permission(db, staff, counselor, empty_program, tmp_pa
     code, _out, err = run("schedule", good, user="konselor1")  # the GUI's rule: counselors do not plan
     assert code == 1 and "tidak berwenang" in err, err
     assert schedule.list_sessions(db, staff, empty_program) == []
+
+
+def test_export_programs_with_filters(db, staff, empty_program, db_url, tmp_path, monkeypatch):  # noqa: F811
+    from openpyxl import load_workbook
+
+    from tests.services.test_training_programs import make_program
+
+    make_program(db, staff, name="Sablon Fiktif", weekdays=None, instructor_name="Pak Dedi Fiktif")
+    monkeypatch.setenv("KESOS_PASSWORD", PASSWORD)
+    out = tmp_path / "program.xlsx"
+    assert main(["--database-url", db_url, "export", "programs", str(out), "--search", "menjahit",
+                 "--program-status", "planned", "--user", "petugas1"]) == 0
+    rows = list(load_workbook(out).worksheets[0].values)
+    assert [r[0] for r in rows] == ["Program", "Menjahit Dasar"]
