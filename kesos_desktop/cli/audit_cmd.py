@@ -4,6 +4,8 @@
     kesos audit list --by petugas1 --from 2026-11-01 --user admin
     kesos audit export -o audit.xlsx --entity resident --user admin
     kesos audit person PM/2026/0001 --from 2026-11-01 --to 2026-11-23 [-o akses.xlsx] --user admin
+    kesos audit exports --from 2026-11-01 --to 2026-11-23 [--by petugas1] [-o keluar.xlsx] --user admin
+        (breach support: every export, print, access request and backup in the period)
 """
 
 from __future__ import annotations
@@ -64,6 +66,15 @@ def register(subparsers) -> None:
     person.set_defaults(func=lambda args: __import__("kesos_desktop.cli.person_cmd", fromlist=["x"])
                         .run_accesses(args))
 
+    exports = commands.add_parser(
+        "exports", help="every export, print, access request and backup in a period (breach report)")
+    exports.add_argument("--from", dest="date_from", help="from this date (YYYY-MM-DD)")
+    exports.add_argument("--to", dest="date_to", help="until this date, inclusive (YYYY-MM-DD)")
+    exports.add_argument("--by", help="only by this user name")
+    exports.add_argument("-o", "--output", help=".xlsx file to write (else printed)")
+    add_user_option(exports)
+    exports.set_defaults(func=run_exports)
+
     export = commands.add_parser("export", help="write entries to an Excel file")
     export.add_argument("-o", "--output", required=True, help=".xlsx file to write")
     _add_filters(export)
@@ -100,9 +111,7 @@ def run_list(args) -> int:
         page = audit_log.list_entries(db, actor, _filters(args), 0, args.limit)
     finally:
         db.dispose()
-    for row in page.rows:
-        print(f"{row.id:>7}  {row.at:%d/%m/%Y %H:%M:%S}  {row.username:<16} {row.action_label:<24} "
-              f"{row.entity}{'#' + row.entity_id if row.entity_id else ''}  {row.details_text}")
+    _print_rows(page.rows)
     print(_("Showing {n} of {total} entries.").format(n=len(page.rows), total=page.total))
     return 0
 
@@ -117,4 +126,35 @@ def run_export(args) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(_("{n} entries written to {path}").format(n=result.rows, path=result.path))
+    return 0
+
+
+def _print_rows(rows) -> None:
+    for row in rows:
+        print(f"{row.id:>7}  {row.at:%d/%m/%Y %H:%M:%S}  {row.username:<16} {row.action_label:<24} "
+              f"{row.entity}{'#' + row.entity_id if row.entity_id else ''}  {row.details_text}")
+
+
+def run_exports(args) -> int:
+    """What left the system in a period, oldest first: printed in full, or written to .xlsx."""
+    filters = audit_log.outputs_filter(_date(args.date_from) if args.date_from else None,
+                                       _date(args.date_to) if args.date_to else None, args.by)
+    db = open_db(args)
+    try:
+        actor = acting_user(db, args)
+        if args.output:
+            result = audit_log.export_xlsx(db, actor, args.output, filters, _progress)
+            print(_("{n} entries written to {path}").format(n=result.rows, path=result.path))
+            return 0
+        offset, total = 0, None
+        while total is None or offset < total:
+            page = audit_log.list_entries(db, actor, filters, offset, audit_log.MAX_PAGE,
+                                          newest_first=False)
+            _print_rows(page.rows)
+            offset, total = offset + len(page.rows), page.total
+            if not page.rows:
+                break
+    finally:
+        db.dispose()
+    print(_("{n} exports, prints, access requests and backups.").format(n=total or 0))
     return 0

@@ -181,6 +181,8 @@ class ResidentQuery:
     admitted_from: date | None = None
     admitted_to: date | None = None
     case_manager_id: int | None = None
+    #: only people with no consent on record (none given, or every one withdrawn): UU PDP
+    without_consent: bool = False
     sort: SortKey = SortKey.NAME
     descending: bool = False
     offset: int = 0
@@ -196,6 +198,7 @@ class ResidentQuery:
         return bool(
             self.text.strip() or self.category or self.stage or self.room_id or self.sex
             or self.admitted_from or self.admitted_to or self.case_manager_id
+            or self.without_consent
         )
 
 
@@ -223,6 +226,7 @@ class ResidentRow:
     terminated_on: date | None
     case_manager: str | None
     identity_unknown: bool
+    has_consent: bool = True  # False: no consent on record, the registry flags the person
 
     @property
     def is_current(self) -> bool:
@@ -331,6 +335,9 @@ class ConsentRow:
     method: ConsentMethod
     given_on: date
     withdrawn_on: date | None
+    notes: str | None = None
+    recorded_by: str | None = None
+    admission_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,26 @@ ACTION_LABELS = {
     "restore": N_("Restored"),
     "verify": N_("Audit log checked"),
     "import": N_("Imported"),
+    "access_request": N_("Access request"),
+    "view": N_("Viewed"),
+    "open": N_("Opened"),
+    "read_note": N_("Read a note"),
+    "read_assessment": N_("Read an assessment"),
+    "withdraw": N_("Withdrawn"),
+    "anonymize": N_("Anonymised"),
 }
+
+
+#: audit actions by which personal data left the system (files, paper, copies, the
+#: access-request file): the breach report of "what was exported in a period"
+OUTPUT_ACTIONS = ("export", "print", "access_request", "backup")
+
+
+def outputs_filter(date_from: date | None, date_to: date | None,
+                   username: str | None = None) -> AuditFilter:
+    """Breach support: every export, print, access request and backup in a period."""
+    return AuditFilter(username=username, date_from=date_from, date_to=date_to,
+                       actions=OUTPUT_ACTIONS)
 
 
 # Labels for the entities the core services name; other areas' entities show as stored.
@@ -68,6 +87,11 @@ ENTITY_LABELS = {
     "permission": N_("Permission"),
     "setting": N_("Setting"),
     "resident": N_("Resident"),
+    "consent": N_("Consent"),
+    "attachment": N_("Document"),
+    "admission": N_("Stay"),
+    "family_contact": N_("Family contact"),
+    "person": N_("Personal data"),
 }
 
 
@@ -112,9 +136,14 @@ class AuditFilter:
     entity_id: str | None = None
     date_from: date | None = None
     date_to: date | None = None  # inclusive
+    #: any of these actions (``OUTPUT_ACTIONS``: everything that left the system)
+    actions: tuple[str, ...] = ()
 
     def describe(self) -> str:
         parts = []
+        if self.actions:
+            parts.append(_("exported, printed or backed up") if set(self.actions) == set(OUTPUT_ACTIONS)
+                         else ", ".join(action_label(a) for a in self.actions))
         if self.username:
             parts.append(_("user {v}").format(v=self.username))
         if self.entity:
@@ -232,6 +261,8 @@ def _apply(query, filters: AuditFilter):
         query = query.where(AuditEntry.entity_id == str(filters.entity_id))
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
+    if filters.actions:
+        query = query.where(AuditEntry.action.in_(filters.actions))
     if filters.date_from:
         query = query.where(AuditEntry.at >= datetime.combine(filters.date_from, time.min))
     if filters.date_to:
@@ -530,6 +561,6 @@ def export_xlsx(
     with db.write() as session:
         audit.record(session, actor, "export", "audit_log", None, {
             "rows": written, "file": target.name,
-            "filters": {k: v for k, v in asdict(filters).items() if v is not None},
+            "filters": {k: v for k, v in asdict(filters).items() if v is not None and v != ()},
         })
     return ExportResult(target, written)

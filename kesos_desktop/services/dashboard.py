@@ -99,6 +99,7 @@ class DashboardData:
     assessment_due_days: int = ASSESSMENT_DUE_DEFAULT
     plans_past_review: int | None = None
     rooms_near_capacity: list[RoomLoad] = field(default_factory=list)
+    without_consent: int | None = None  # current residents with no consent on record (UU PDP)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def load(db: Database, actor: Actor, today: date | None = None) -> DashboardData
             stages = dict(session.execute(
                 sa.select(Admission.stage, sa.func.count(Admission.id)).where(_open()).group_by(Admission.stage)).all())
             values["by_stage"] = [(stage, stages.get(stage, 0)) for stage in Stage if stages.get(stage)]
+            values["without_consent"] = _without_consent(session)
         if actor.can(Action.TRAINING_VIEW):
             values["training_today"] = [
                 TodaySession(pid, name, s, e, place or program_place or "")
@@ -228,6 +230,14 @@ def load(db: Database, actor: Actor, today: date | None = None) -> DashboardData
         terminated_this_month=movement[2], terminated_last_month=movement[3], **values)
 
 
+def _without_consent(session: Session) -> int:
+    """Current residents without a consent on record (flagged until someone records it)."""
+    from kesos_desktop.services.consent import active_consent_exists
+
+    return _count(session, sa.select(sa.func.count(Admission.id))
+                  .where(_open(), ~active_consent_exists(Admission.resident_id)))
+
+
 @requires(Action.FACILITY_VIEW)
 def reminders(db: Database, actor: Actor, today: date | None = None, limit: int = 200) -> list[Reminder]:
     """Due and overdue items for the logged-in user: a counselor's own caseload; for staff
@@ -267,6 +277,10 @@ def reminders(db: Database, actor: Actor, today: date | None = None, limit: int 
                 .where(_latest_plan_past_review(today))):
                 items.append(Reminder("plan", _("Plan review overdue: {name}").format(name=name), due,
                                       "counseling", {"admission_id": admission_id}))
+        if actor.can(Action.RESIDENT_EDIT) and not mine and (n := _without_consent(session)):
+            items.append(Reminder("consent", _("{n} current residents without recorded consent")
+                                  .format(n=n), None, "residents",
+                                  {"status": "current", "without_consent": True}))
         if mine:
             for admission_id, name, due in _next_sessions_overdue(session, actor.id, today, limit):
                 items.append(Reminder("counseling", _("Next session overdue: {name}").format(name=name),

@@ -31,6 +31,7 @@ from kesos_desktop.domain.resident_dto import (
     SortKey,
 )
 from kesos_desktop.domain.validation import age_on
+from kesos_desktop.services.consent import active_consent_exists, consented_ids
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.resident_common import categories_of
 
@@ -256,6 +257,8 @@ def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current:
         ))
     if query.sex is not None:
         conditions.append(R.c.sex == str(query.sex))
+    if query.without_consent:
+        conditions.append(~active_consent_exists(R.c.id))
     return conditions
 
 
@@ -362,7 +365,8 @@ class _Plan:
         self.few_current = self.open_count is not None and self.open_count <= FEW_CURRENT
         tokens = words(query.text)
         has_text = bool(tokens) and not (len(tokens) == 1 and len(tokens[0]) == 1)
-        self.fts_only = has_text and mode == "fts5" and query.category is None and query.sex is None
+        self.fts_only = (has_text and mode == "fts5" and query.category is None
+                         and query.sex is None and not query.without_consent)
         self.join = _needs_stay_join(query) and (
             query.status != ResidentStatus.CURRENT or self.few_current or _stay_filtered(query)
             or query.sort in _STAY_SORTS or has_text)
@@ -395,7 +399,7 @@ class _Plan:
             return self.open_count
         if not _stay_filtered(query):
             if query.status == ResidentStatus.ALL and self.matches is not None \
-                    and query.category is None and query.sex is None:
+                    and query.category is None and query.sex is None and not query.without_consent:
                 return self.matches
             if query.status == ResidentStatus.ALL and not query.filtered:
                 return conn.execute(sa.select(sa.func.count()).select_from(R)).scalar_one()
@@ -447,6 +451,7 @@ def rows_for(session: Session, ids: list[tuple[int, int | None]], today: date) -
         .where(STAY.c.id.in_(admission_ids))
     )} if admission_ids else {}
     categories = categories_of(session, resident_ids)
+    consented = consented_ids(session, resident_ids)
     rows = []
     for rid, aid in ids:
         person = people.get(rid)
@@ -462,6 +467,7 @@ def rows_for(session: Session, ids: list[tuple[int, int | None]], today: date) -
             stage=Stage(stay[1]) if stay else None, room_name=stay[2] if stay else None,
             admitted_on=stay[3] if stay else None, terminated_on=stay[4] if stay else None,
             case_manager=stay[5] if stay else None, identity_unknown=unknown,
+            has_consent=rid in consented,
         ))
     return rows
 

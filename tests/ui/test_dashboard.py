@@ -70,9 +70,10 @@ def test_counselor_card_opens_the_assessment_list(qtbot, facility, counselor):  
 
 def test_reminder_badge_and_list(qtbot, facility, admin):  # noqa: F811
     window = _window(qtbot, facility, admin)
-    assert window.reminder_badge.count == 4
-    assert "(4)" in window.sidebar.item(0).text()
-    assert window.current_page().reminders.count() == 4
+    # 4 due items + 1 line for the residents without consent on record (UU PDP)
+    assert window.reminder_badge.count == 5
+    assert "(5)" in window.sidebar.item(0).text()
+    assert window.current_page().reminders.count() == 5
 
 
 def test_global_search_opens_a_resident(qtbot, facility, admin):  # noqa: F811

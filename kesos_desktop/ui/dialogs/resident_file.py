@@ -32,6 +32,7 @@ from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import attachments, residents, timeline
 from kesos_desktop.ui import pdp_actions, print_actions
 from kesos_desktop.ui.dialogs import resident_file_actions as actions
+from kesos_desktop.ui.dialogs import resident_file_corrections as corrections
 from kesos_desktop.ui.dialogs.intake_wizard_documents import PHOTO_FILTER, pick_file
 from kesos_desktop.ui.dialogs.resident_file_tabs import (
     DocumentsTab,
@@ -45,7 +46,7 @@ from kesos_desktop.ui.widgets.messages import Messages, show_error
 PHOTO_SIZE = (104, 130)
 CURRENT_STYLE = "color: white; background: #0b6e4f; padding: 2px 8px; border-radius: 3px;"
 FORMER_STYLE = "color: white; background: #6b716e; padding: 2px 8px; border-radius: 3px;"
-WATCHED = frozenset({"resident", "admission", "room", "stage", "attachment"})
+WATCHED = frozenset({"resident", "admission", "room", "stage", "attachment", "consent"})
 
 _open_files: dict[int, ResidentFileDialog] = {}
 
@@ -108,10 +109,14 @@ class ResidentFileDialog(QDialog):
         self.export_button.setVisible(ctx.can(Action.PERSON_EXPORT))
         self.consent = QLabel()
         self.consent.setObjectName("file_consent")
+        self.consent_button = QPushButton(_("Consent..."))
+        self.consent_button.setObjectName("consent_button")
+        self.consent_button.setToolTip(_("See, record or correct this person's consent (UU PDP)"))
+        self.consent_button.clicked.connect(self.open_consents)
 
         can_edit = ctx.can(Action.RESIDENT_EDIT)
         self.identity_tab = IdentityTab(can_edit)
-        self.stays_tab = StaysTab()
+        self.stays_tab = StaysTab(can_edit)
         self.timeline_tab = TimelineTab()
         self.documents_tab = DocumentsTab(ctx.can(Action.ATTACHMENT_MANAGE))
         self.tabs = QTabWidget()
@@ -125,11 +130,16 @@ class ResidentFileDialog(QDialog):
         self.identity_tab.remove_contact.connect(self.remove_contact)
         self.documents_tab.open_document.connect(self.open_document)
         self.documents_tab.add_document.connect(self.add_document)
+        self.documents_tab.edit_document.connect(
+            lambda row: corrections.DocumentDetailsDialog.ask(self.ctx, row, parent=self))
+        self.stays_tab.correct_stay.connect(
+            lambda stay: corrections.StayDetailsDialog.ask(self.ctx, stay, parent=self))
 
         title = QHBoxLayout()
         title.addWidget(self.name)
         title.addWidget(self.status)
         title.addWidget(self.consent)
+        title.addWidget(self.consent_button)
         title.addStretch(1)
         buttons = QGridLayout()
         for n, button in enumerate((self.stage_button, self.room_button, self.readmit_button,
@@ -262,6 +272,10 @@ class ResidentFileDialog(QDialog):
             if dialog.warnings:
                 text += " " + " ".join(dialog.warnings)
             self.ctx.say(text)
+
+    def open_consents(self) -> None:
+        corrections.ConsentsDialog.show_for(self.ctx, self.resident_id,
+                                            self.ctx.can(Action.RESIDENT_EDIT), parent=self)
 
     def edit_contact(self, contact: FamilyContactRow | None) -> None:
         actions.FamilyContactDialog.ask(self.ctx, self.resident_id, contact, parent=self)

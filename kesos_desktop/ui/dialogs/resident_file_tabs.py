@@ -138,7 +138,9 @@ class IdentityTab(QWidget):
 class StaysTab(QWidget):
     """Every stay; the selected one's referral, stage history and room history."""
 
-    def __init__(self, parent=None):
+    correct_stay = Signal(object)  # correct the selected stay's intake details
+
+    def __init__(self, can_edit: bool = False, parent=None):
         super().__init__(parent)
         self.stays_model = DtoTableModel([
             Column(_("Admitted"), lambda s: s.admitted_on),
@@ -181,6 +183,11 @@ class StaysTab(QWidget):
                                            QGroupBox(_("Referral and condition")))
         for box, widget in ((stage_box, stage_table), (room_box, room_table), (detail_box, self.details)):
             QVBoxLayout(box).addWidget(widget)
+        self.correct_button = QPushButton(_("Correct intake details..."))
+        self.correct_button.setObjectName("correct_stay")
+        self.correct_button.setVisible(can_edit)
+        self.correct_button.clicked.connect(self._correct_selected)
+        detail_box.layout().addWidget(self.correct_button, 0, Qt.AlignmentFlag.AlignRight)
         lower = QSplitter()
         lower.addWidget(stage_box)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -198,6 +205,11 @@ class StaysTab(QWidget):
         if file.stays:
             self.stays.selectRow(0)
         self._show_selected()
+
+    def _correct_selected(self) -> None:
+        row = self.stays.selected_source_row()
+        if row is not None:
+            self.correct_stay.emit(self.stays_model.row_at(row))
 
     def _show_selected(self) -> None:
         row = self.stays.selected_source_row()
@@ -247,6 +259,7 @@ class TimelineTab(QWidget):
 class DocumentsTab(QWidget):
     open_document = Signal(object)
     add_document = Signal()
+    edit_document = Signal(object)  # correct its title or kind
 
     def __init__(self, can_add: bool, parent=None):
         super().__init__(parent)
@@ -265,8 +278,12 @@ class DocumentsTab(QWidget):
         self.open_button = QPushButton(_("Open"))
         self.open_button.setObjectName("open_document")
         self.add_button = QPushButton(_("Add document..."))
+        self.edit_button = QPushButton(_("Edit details..."))
+        self.edit_button.setObjectName("edit_document")
         if not can_add:
             self.add_button.hide()
+            self.edit_button.hide()
+        self.edit_button.clicked.connect(self._edit_selected)
         self.open_button.clicked.connect(self._open_selected)
         self.add_button.clicked.connect(self.add_document)
         self.empty = QLabel(_("No documents yet. Scans added at intake or here are listed."))
@@ -275,6 +292,7 @@ class DocumentsTab(QWidget):
         buttons.addWidget(self.empty)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.edit_button)
         buttons.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
@@ -284,6 +302,11 @@ class DocumentsTab(QWidget):
         row = self.table.selected_source_row()
         if row is not None:
             self.open_document.emit(self.model.row_at(row))
+
+    def _edit_selected(self) -> None:
+        row = self.table.selected_source_row()
+        if row is not None:
+            self.edit_document.emit(self.model.row_at(row))
 
     def show_documents(self, rows: tuple[AttachmentRow, ...]) -> None:
         self.model.set_rows(list(rows))

@@ -22,6 +22,7 @@ from kesos_desktop.ui.tasks import run_in_background
 PAGE_SIZE = 100
 MAX_PAGES = 40
 FORMER_COLOR = "#6b716e"
+NO_CONSENT_COLOR = "#b3261e"  # the marker of a person without consent on record (UU PDP)
 LOADING = "…"
 
 # (title, sort key, right-aligned)
@@ -73,11 +74,14 @@ def tooltip(row: ResidentRow) -> str:
         lines.append(_("Left on {date}").format(date=row.terminated_on.strftime("%d/%m/%Y")))
     elif row.admitted_on is not None:
         lines.append(_("Staying since {date}").format(date=row.admitted_on.strftime("%d/%m/%Y")))
+    if not row.has_consent:
+        lines.append(_("Without consent: no consent to care and data processing is recorded"))
     return "\n".join(lines)
 
 
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, ROW_ROLE, Qt.ItemDataRole.ToolTipRole,
-                    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole})
+                    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.DecorationRole})
 
 
 class ResidentTableModel(QAbstractTableModel):
@@ -215,6 +219,8 @@ class ResidentTableModel(QAbstractTableModel):
             return tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[column][2]:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole:  # a red square before the name: no consent
+            return QColor(NO_CONSENT_COLOR) if column == COL_NAME and not row.has_consent else None
         if role == Qt.ItemDataRole.ForegroundRole and not row.is_current:
             return QColor(FORMER_COLOR)
         return None

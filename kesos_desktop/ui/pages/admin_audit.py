@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from kesos_desktop.i18n import _, format_number
 from kesos_desktop.services import audit_log
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
+from kesos_desktop.ui.pages.admin_audit_breach import OUTPUTS, PersonAccessDialog
 from kesos_desktop.ui.pages.admin_backup import ColumnFitter, progress_fn
 from kesos_desktop.ui.tasks import Progress, run_in_background
 from kesos_desktop.ui.widgets.form import date_edit
@@ -71,6 +72,7 @@ class AuditTab(QWidget):
         for combo in (self.user, self.entity, self.action):
             combo.addItem(_("(all)"), None)
             combo.setMinimumContentsLength(10)
+        self._add_outputs_choice()
         self.use_from = QCheckBox(_("From date"))
         self.date_from = date_edit(QDate.currentDate().addDays(-30))
         self.use_to = QCheckBox(_("To date"))
@@ -98,6 +100,11 @@ class AuditTab(QWidget):
         self.verify_button = QPushButton(_("Check integrity"))
         self.verify_button.setToolTip(_("Check that no entry was edited, deleted or reordered"))
         self.export_button = QPushButton(_("Export to Excel..."))
+        self.person_button = QPushButton(_("Accesses to one person..."))
+        self.person_button.setObjectName("person_accesses")
+        self.person_button.setToolTip(_("Breach report: who read, printed or exported one "
+                                        "person's data in a period"))
+        self.person_button.clicked.connect(self.person_accesses)
         self.verify_button.clicked.connect(self.verify)
         self.export_button.clicked.connect(self.export)
         self.verdict = QLabel(_("Integrity not checked yet in this session."))
@@ -106,6 +113,7 @@ class AuditTab(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(self.verify_button)
         tools.addWidget(self.export_button)
+        tools.addWidget(self.person_button)
         tools.addWidget(self.verdict, 1)
 
         self.prev_button = QPushButton(_("◀ Previous"))
@@ -127,11 +135,17 @@ class AuditTab(QWidget):
         self._choices_loaded = False
 
     # ------------------------------------------------------------------ filters
+    def _add_outputs_choice(self) -> None:
+        """Breach support: one choice for every export, print, access request and backup."""
+        self.action.addItem(_("(exported, printed or backed up)"), OUTPUTS)
+
     def filters(self) -> audit_log.AuditFilter:
+        action = self.action.currentData()
         return audit_log.AuditFilter(
             username=self.user.currentData(),
             entity=self.entity.currentData(),
-            action=self.action.currentData(),
+            action=None if action == OUTPUTS else action,
+            actions=audit_log.OUTPUT_ACTIONS if action == OUTPUTS else (),
             date_from=_to_date(self.date_from) if self.use_from.isChecked() else None,
             date_to=_to_date(self.date_to) if self.use_to.isChecked() else None,
         )
@@ -157,6 +171,8 @@ class AuditTab(QWidget):
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(_("(all)"), None)
+            if combo is self.action:
+                self._add_outputs_choice()
             for value in values:
                 combo.addItem(label(value), value)
             index = combo.findData(current)
@@ -193,6 +209,9 @@ class AuditTab(QWidget):
                 total=format_number(page.total)))
         self.prev_button.setEnabled(page.offset > 0)
         self.next_button.setEnabled(page.offset + len(page.rows) < page.total)
+
+    def person_accesses(self) -> None:
+        PersonAccessDialog(self.ctx, self).exec()
 
     # ------------------------------------------------------------------ verify
     def verify(self):

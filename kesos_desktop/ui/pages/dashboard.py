@@ -62,6 +62,8 @@ class DashboardPage(Page):
             ("assessment", _("Waiting for assessment"), "counseling", {"tab": "assessment"}),
             ("plans", _("Plans past their review date"), "counseling", {"tab": "caseload"}),
             ("training", _("Training sessions today"), "training", {"view": "today"}),
+            ("consent", _("Residents without consent"), "residents",
+             {"status": "current", "without_consent": True}),
         ]
         for index, (key, caption, page, target) in enumerate(specs):
             card = StatCard(caption)
@@ -159,6 +161,7 @@ class DashboardPage(Page):
                        _("more than {n} days in the assessment stage").format(n=data.assessment_due_days))
         self._optional("plans", data.plans_past_review)
         self._optional("training", None if data.training_today is None else len(data.training_today))
+        self._optional("consent", data.without_consent, _("no consent on record (UU PDP)"))
         top = data.by_category[:TOP_CATEGORIES]
         self.categories.set_bars([(c, c.label, n) for c, n in top])
         self.stages.set_bars([(s, s.label, n) for s, n in data.by_stage])

@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QGridLayout,
@@ -76,6 +77,10 @@ class ResidentFilters(QWidget):
         self.sex.setObjectName("filter_sex")
         self.admitted_from = optional_date_edit("filter_from")
         self.admitted_to = optional_date_edit("filter_to")
+        self.without_consent = QCheckBox(_("Without consent"))
+        self.without_consent.setObjectName("filter_without_consent")
+        self.without_consent.setToolTip(_("Only people with no consent to care and data "
+                                          "processing on record (UU PDP)"))
         self.clear_button = QPushButton(_("Clear filters"))
         self.clear_button.setObjectName("clear_filters")
 
@@ -89,6 +94,7 @@ class ResidentFilters(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         for edit in (self.admitted_from, self.admitted_to):
             edit.dateChanged.connect(lambda _d: self.changed.emit())
+        self.without_consent.toggled.connect(lambda _c: self.changed.emit())
         self.clear_button.clicked.connect(self.clear)
 
         grid = QGridLayout(self)
@@ -109,6 +115,8 @@ class ResidentFilters(QWidget):
         row.addWidget(self.admitted_from)
         row.addWidget(QLabel(_("to")))
         row.addWidget(self.admitted_to)
+        row.addSpacing(6)
+        row.addWidget(self.without_consent)
         row.addStretch(1)
         row.addWidget(self.clear_button)
         grid.addLayout(row, 1, 0)
@@ -118,12 +126,13 @@ class ResidentFilters(QWidget):
         self.changed.emit()
 
     FILTER_KEYS = frozenset({"status", "category", "stage", "room_id", "sex", "admitted_from",
-                             "admitted_to", "text"})
+                             "admitted_to", "text", "without_consent"})
 
     def show_target(self, target: dict) -> None:
         """Set the filters from a dashboard click, e.g. {"category": "gelandangan"}; others cleared."""
         combos = {"status": self.status, "category": self.category, "stage": self.stage, "sex": self.sex}
-        widgets = [self.search, *combos.values(), self.room, self.admitted_from, self.admitted_to]
+        widgets = [self.search, *combos.values(), self.room, self.admitted_from, self.admitted_to,
+                   self.without_consent]
         for widget in widgets:
             widget.blockSignals(True)
         self.search.setText(str(target.get("text", "")))
@@ -138,6 +147,7 @@ class ResidentFilters(QWidget):
         for key, edit in (("admitted_from", self.admitted_from), ("admitted_to", self.admitted_to)):
             value = target.get(key)
             edit.setDate(QDate(value) if isinstance(value, date) else NO_DATE)
+        self.without_consent.setChecked(bool(target.get("without_consent")))
         for widget in widgets:
             widget.blockSignals(False)
         self.changed.emit()
@@ -165,19 +175,21 @@ class ResidentFilters(QWidget):
             sex=enum_value(self.sex, Sex),
             admitted_from=date_or_none(self.admitted_from),
             admitted_to=date_or_none(self.admitted_to),
+            without_consent=self.without_consent.isChecked(),
         )
 
     def clear(self) -> None:
         for widget in (self.search, self.category, self.stage, self.room, self.sex,
-                       self.admitted_from, self.admitted_to):
+                       self.admitted_from, self.admitted_to, self.without_consent):
             widget.blockSignals(True)
         self.search.clear()
         for combo in (self.category, self.stage, self.room, self.sex):
             combo.setCurrentIndex(0)
         self.admitted_from.setDate(NO_DATE)
         self.admitted_to.setDate(NO_DATE)
+        self.without_consent.setChecked(False)
         for widget in (self.search, self.category, self.stage, self.room, self.sex,
-                       self.admitted_from, self.admitted_to):
+                       self.admitted_from, self.admitted_to, self.without_consent):
             widget.blockSignals(False)
         self.changed.emit()
 
