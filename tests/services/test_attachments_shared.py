@@ -6,11 +6,14 @@ import pytest
 import sqlalchemy as sa
 
 from kesos_desktop import paths
+from kesos_desktop.db import migrate
+from kesos_desktop.db.engine import Database
 from kesos_desktop.db.models import Attachment, FileContent, Resident
 from kesos_desktop.domain.enums import DocumentType
 from kesos_desktop.domain.errors import KesosError, NotFoundError
 from kesos_desktop.domain.resident_dto import FileUpload
-from kesos_desktop.services import attachments, audit, intake
+from kesos_desktop.services import attachments, audit, dbcopy, intake
+from tests.conftest import new_database_url
 from tests.resident_requests import TODAY, png_bytes, request, stay, write_png
 
 
@@ -163,3 +166,23 @@ def test_sync_uploads_old_local_files_and_drops_stale_copies(db, staff, budi, tm
     assert contents(db) == {row.sha256: b"%PDF-1.4 dari dulu"} and not stale.exists()
     assert (data_dir / row.stored_path).exists()
     assert attachments.sync_local_files(db, staff) == (0, 0)
+
+
+def test_moving_to_a_server_takes_the_documents_along(request, db, staff, budi, tmp_path,
+                                                      workstation_b):
+    """``kesos db copy``: the contents travel with the rows (PostgreSQL when the suite runs there)."""
+    source = Database(f"sqlite:///{tmp_path / 'panti.db'}")
+    migrate.upgrade(source, backup=False)
+    body = b"%PDF-1.4 dokumen yang pindah " * 1000
+    url, cleanup = new_database_url(request, tmp_path / "server")
+    target = Database(url)
+    try:
+        dbcopy.copy_database(db, source)  # the facility's SQLite file, documents included
+        row = attach(source, staff, budi.resident_id, tmp_path, body)
+        dbcopy.copy_database(source, target)
+        workstation_b()
+        assert attachments.open_attachment(target, staff, row.id).read_bytes() == body
+    finally:
+        source.dispose()
+        target.dispose()
+        cleanup()
