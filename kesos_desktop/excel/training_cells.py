@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from kesos_desktop.domain.enums import AttendanceCode
 from kesos_desktop.excel import values as v
@@ -61,6 +62,7 @@ def code_choices() -> list[str]:
     return [indonesian.gettext(member._label) for member in AttendanceCode]
 
 
+@cache  # the catalogs are read once, not once per cell
 def _lookup() -> dict[str, str]:
     found = dict(_WORDS)
     indonesian = load_catalog("id")

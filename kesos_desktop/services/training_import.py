@@ -161,18 +161,18 @@ def _check_schedule(session: Session, lines: Sequence[SessionLine]) -> list[Verd
     programs = _programs(session, {line.program for line in lines})
     verdicts = [Verdict() for _line in lines]
     chosen: dict[int, TrainingProgram] = {}
+    teachers: dict[int, str] = {}
     for line, verdict in zip(lines, verdicts, strict=True):
         program = _program_for(line, programs, verdict)
         if program is None:
             continue
         chosen[line.row] = program
-        if program.status in (ProgramStatus.CANCELLED, ProgramStatus.FINISHED):
-            verdict.fail("program", _("This program is finished or cancelled; its schedule can no "
-                                      "longer be changed."))
         data = SessionInput(line.day, line.start, line.end, line.place, line.topic)
         for name, message in _validate_session(program, data).items():
             verdict.fail({"end_time": "end", "start_time": "start"}.get(name, name), message)
-        teacher = instructor_label(session, program)
+        if program.id not in teachers:  # one look-up per program, not per row
+            teachers[program.id] = instructor_label(session, program)
+        teacher = teachers[program.id]
         if line.instructor and _norm(line.instructor) != _norm(teacher):
             verdict.fail("instructor", _("The instructor of {program} is {name}; a session cannot "
                                          "have another one. Leave the cell empty or change the "
@@ -194,6 +194,11 @@ def _check_schedule(session: Session, lines: Sequence[SessionLine]) -> list[Verd
         if item is not None:
             verdict.session_id = item.id
             verdict.status = UPDATE if _differs(item, line) else SAME
+    for line, verdict in valid:  # a finished program's sessions may be listed, not changed
+        if verdict.status in (NEW, UPDATE) and chosen[line.row].status in (
+                ProgramStatus.CANCELLED, ProgramStatus.FINISHED):
+            verdict.fail("program", _("This program is finished or cancelled; its schedule can no "
+                                      "longer be changed."))
     _check_conflicts(session, [(line, v, chosen[line.row]) for line, v in valid
                                if v.status in (NEW, UPDATE)])
     return verdicts
@@ -376,7 +381,9 @@ def _check_attendance(session: Session, lines: Sequence[MarkLine], today: date) 
             continue
         seen[key] = line.row
         if mark is not None:
-            verdict.status = SAME if mark == (line.code, _note(line.note)) else UPDATE
+            # an empty note cell keeps the note recorded (as empty cells do in the residents import)
+            same_note = not _note(line.note) or _note(line.note) == mark[1]
+            verdict.status = SAME if mark[0] == line.code and same_note else UPDATE
     return verdicts
 
 
@@ -433,7 +440,7 @@ def write_attendance(db: Database, actor: Actor, lines: Sequence[MarkLine], expe
                                            recorded_by_id=actor.id, recorded_at=at))
                     counts.new += 1
                 else:
-                    row.code, row.note = AttendanceCode(line.code), note
+                    row.code, row.note = AttendanceCode(line.code), note or row.note
                     row.recorded_by_id, row.recorded_at = actor.id, at
                     counts.updated += 1
                 per_session[verdict.session_id][line.code] += 1

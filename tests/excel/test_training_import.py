@@ -272,3 +272,40 @@ def test_attendance_changed_mark_is_updated(db, staff, course, tmp_path):
         code = session.execute(sa.select(Attendance.code).where(
             Attendance.enrollment_id == people["Budi"])).scalar_one()
     assert str(code.value) == "S"
+
+
+def test_finished_program_lists_its_sessions_but_takes_no_new_ones(db, staff, empty_program, tmp_path):
+    from kesos_desktop.db.models import TrainingProgram
+    from kesos_desktop.domain.enums import ProgramStatus
+
+    path = workbook(tmp_path / "j.xlsx", SCHEDULE_HEADERS, GOOD_SCHEDULE)
+    imp.import_file(db, staff, "schedule", path)
+    with db.write() as session:
+        session.get(TrainingProgram, empty_program).status = ProgramStatus.FINISHED
+    again, outcome = imp.import_file(db, staff, "schedule", path)
+    assert [r.status for r in again.rows] == [RowStatus.DUPLICATE] * 3 and not outcome.rejected
+    extra = [*GOOD_SCHEDULE, ["Menjahit Dasar", date(2026, 11, 12), time(9), time(11), None, None, None]]
+    _prev, outcome = imp.import_file(db, staff, "schedule",
+                                     workbook(tmp_path / "k.xlsx", SCHEDULE_HEADERS, extra))
+    assert [str(p) for p in outcome.problems] == [
+        "Baris 5, kolom A (Program Pelatihan): Program ini sudah selesai atau dibatalkan; jadwalnya "
+        "tidak dapat diubah lagi."]
+    assert session_count(db) == 3
+
+
+def test_an_empty_note_cell_keeps_the_recorded_note(db, staff, course, tmp_path):
+    _pid, people, regs = course
+    row = ["Menjahit Dasar", date(2026, 11, 2), None, regs["Ani Fiktif"], None, "S", "demam"]
+    imp.import_file(db, staff, "attendance", workbook(tmp_path / "a.xlsx", ATTENDANCE_HEADERS, [row]),
+                    today=TODAY)
+    row[6] = None
+    previewed, _outcome = imp.import_file(db, staff, "attendance",
+                                          workbook(tmp_path / "b.xlsx", ATTENDANCE_HEADERS, [row]), today=TODAY)
+    assert previewed.rows[0].status is RowStatus.DUPLICATE
+    row[5] = "H"
+    imp.import_file(db, staff, "attendance", workbook(tmp_path / "c.xlsx", ATTENDANCE_HEADERS, [row]),
+                    today=TODAY)
+    with db.read() as session:
+        code, note = session.execute(sa.select(Attendance.code, Attendance.note).where(
+            Attendance.enrollment_id == people["Ani"])).one()
+    assert (str(code.value), note) == ("H", "demam")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 from PySide6.QtCore import QThreadPool
 
@@ -177,3 +178,33 @@ def test_cancelled_export_leaves_no_file(qtbot, matrix_tab, tmp_path, monkeypatc
     settle(qtbot)
     assert not target.exists() and not list(tmp_path.glob("*.partial"))
     assert said == ["Ekspor dibatalkan: tidak ada berkas yang ditulis."]
+
+
+def test_import_attendance_from_the_menu_and_cancel_writes_nothing(qtbot, db, staff, matrix_tab, tmp_path,
+                                                                   monkeypatch, quiet_boxes):
+    from kesos_desktop.db.models import Resident
+    from tests.excel.test_training_import import ATTENDANCE_HEADERS, mark_count
+
+    with db.read() as session:
+        reg_no = session.execute(sa.select(Resident.reg_no)).scalar_one()
+    path = workbook(tmp_path / "hadir.xlsx", ATTENDANCE_HEADERS, [
+        ["Menjahit Dasar", date(2026, 11, 4), None, reg_no, None, "Sakit (S)", "demam"]])
+    tab = program_list(qtbot, db, staff)
+    monkeypatch.setattr(ColumnsDialog, "ask", classmethod(lambda cls, parent, kind, headers, guessed: guessed))
+    monkeypatch.setattr(TrainingPreviewDialog, "ask", classmethod(lambda cls, parent, prev: False))
+    monkeypatch.setattr(TrainingImport, "ask_open_path", staticmethod(lambda parent, title: str(path)))
+    monkeypatch.setattr(tasks.Progress, "cancelled", property(lambda self: True))
+    before = mark_count(db)
+    tab.excel_button.excel_actions["import_attendance"].trigger()
+    qtbot.waitUntil(lambda: bool(quiet_boxes["info"]), timeout=30000)
+    assert quiet_boxes["info"] == ["Impor dibatalkan: tidak ada yang ditulis."]
+    assert mark_count(db) == before
+    monkeypatch.undo()  # the same import, not cancelled
+    monkeypatch.setattr(ColumnsDialog, "ask", classmethod(lambda cls, parent, kind, headers, guessed: guessed))
+    monkeypatch.setattr(TrainingPreviewDialog, "ask", classmethod(lambda cls, parent, prev: False))
+    monkeypatch.setattr(messages.Messages, "info",
+                        staticmethod(lambda parent, text, title=None: quiet_boxes["info"].append(text)))
+    tab.training_imports[-1].start(str(path))
+    qtbot.waitUntil(lambda: len(quiet_boxes["info"]) == 2, timeout=30000)
+    assert quiet_boxes["info"][1].startswith("Diimpor: 1 baru")
+    assert mark_count(db) == before + 1
