@@ -1,7 +1,7 @@
 """Per-workstation settings in ``settings.json`` in the data dir: language, database URL.
 
 Facility-wide settings (shared by every workstation) live in the database instead
-(``services.common.get_setting``). Passwords are never written here.
+(``services.common.get_setting``). Passwords and the database passphrase are never written here.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ class WorkstationSettings:
     database_url: str = ""  # empty: the SQLite file in the data dir
     last_username: str = ""
     idle_lock_minutes: int = 15
+    # Only whether the database file is encrypted (SQLCipher), never its passphrase: the GUI
+    # then asks for the passphrase before the login.
+    database_encrypted: bool = False
 
     @classmethod
     def load(cls) -> WorkstationSettings:

@@ -14,7 +14,9 @@ from kesos_desktop.settings import WorkstationSettings
 
 
 def database_url(args) -> str:
-    return (
+    from kesos_desktop.cli.passphrase import unlock_url  # an encrypted file: its passphrase
+
+    return unlock_url(
         getattr(args, "database_url", None)
         or os.environ.get("KESOS_DATABASE_URL")
         or WorkstationSettings.load().database_url

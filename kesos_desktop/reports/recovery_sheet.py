@@ -7,6 +7,7 @@ to read back and type), and says where to keep it.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from reportlab.lib import colors
@@ -33,8 +34,19 @@ GROUPS_PER_LINE = 5
 SPACE_MARK = "·"  # shows a space inside the passphrase
 
 
+def is_grouped(passphrase: str) -> bool:
+    """A generated passphrase (``ABCD-EFGH-...``) is already in groups: shown as it is."""
+    return bool(re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4})+", passphrase))
+
+
 def passphrase_lines(passphrase: str) -> list[str]:
-    """The passphrase in groups of four, five groups to a line; a space shown as a middle dot."""
+    """The passphrase in groups of four, five groups to a line; a space shown as a middle dot.
+
+    A generated one keeps its hyphens, three groups to a line (the hyphen ends the line)."""
+    if is_grouped(passphrase):
+        groups = passphrase.split("-")
+        lines = ["-".join(groups[i:i + 3]) for i in range(0, len(groups), 3)]
+        return [line + "-" for line in lines[:-1]] + lines[-1:]
     shown = passphrase.replace(" ", SPACE_MARK)
     groups = [shown[i:i + GROUP] for i in range(0, len(shown), GROUP)]
     return ["   ".join(groups[i:i + GROUPS_PER_LINE]) for i in range(0, len(groups), GROUPS_PER_LINE)]
@@ -85,10 +97,12 @@ def recovery_sheet_pdf(facility: FacilityProfileDTO, database_file: str, passphr
         story.append(para(_("Passphrase"), styles.heading))
         story.append(_passphrase_box(passphrase, width))
         story.append(Spacer(1, 2 * mm))
-        story.append(para(_(
-            "Type it without the gaps between the groups of four; every other character counts, "
-            "including hyphens and capital letters. {mark} marks a space.").format(mark=SPACE_MARK),
-            styles.small))
+        note = _("Type it as one line, with the hyphens; every character counts.") \
+            if is_grouped(passphrase) else _(
+                "Type it without the gaps between the groups of four; every other character "
+                "counts, including hyphens and capital letters. {mark} marks a space."
+            ).format(mark=SPACE_MARK)
+        story.append(para(note, styles.small))
         story.append(para(_("Where to keep this sheet"), styles.heading))
         for line in (
             _("In a locked cabinet or safe, away from the computer, known to the head of the "

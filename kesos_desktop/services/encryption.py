@@ -22,9 +22,9 @@ from kesos_desktop.i18n import _
 from kesos_desktop.services.context import requires
 
 __all__ = [
-    "ConversionResult", "WrongPassphrase", "can_encrypt", "change_passphrase", "database_file",
-    "decrypt", "encrypt", "encrypt_new_database", "generate_passphrase", "needs_passphrase",
-    "passphrase_problem", "recovery_sheet", "unlock",
+    "ConversionResult", "WrongPassphrase", "can_encrypt", "can_encrypt_url", "change_passphrase", "database_file",
+    "decrypt", "encrypt", "encrypt_new_database", "generate_passphrase", "is_unlocked_url", "needs_passphrase", "passphrase_of_url",
+    "passphrase_problem", "plain_backups", "recovery_sheet", "recovery_sheet_bytes", "unlock",
 ]
 
 PASSPHRASE_ENV = "KESOS_DB_PASSPHRASE"
@@ -41,6 +41,23 @@ def needs_passphrase(url: str) -> bool:
     """Whether ``url`` is an encrypted SQLite file that the URL does not unlock yet."""
     path = crypto.sqlite_file_of(url)
     return bool(path) and crypto.passphrase_of(url) is None and crypto.is_encrypted_file(path)
+
+
+@requires(None, reason="a pure function of a database address")
+def is_unlocked_url(url: str) -> bool:
+    """Whether ``url`` opens an encrypted file (it carries the passphrase)."""
+    return crypto.passphrase_of(url) is not None
+
+
+@requires(None, reason="a pure function of a database address")
+def passphrase_of_url(url: str) -> str | None:
+    return crypto.passphrase_of(url)
+
+
+@requires(None, reason="says whether `kesos db encrypt` can act on this address")
+def can_encrypt_url(url: str) -> bool:
+    path = crypto.sqlite_file_of(url)
+    return bool(path) and Path(path).is_file() and not crypto.is_encrypted_file(path)
 
 
 @requires(None, reason="tells the setup dialog whether to offer encryption")
@@ -101,16 +118,35 @@ def encrypt(url: str, passphrase: str) -> ConversionResult:
 
 
 @requires(None, reason="converts a closed database file; needs its passphrase")
-def decrypt(url: str, passphrase: str) -> ConversionResult:
-    return crypto.convert(_file(url), passphrase, None, safety_dir=paths.backup_dir())
+def decrypt(url: str, passphrase: str | None = None) -> ConversionResult:
+    """Decrypt the file of ``url`` with ``passphrase`` (default: the one the URL carries)."""
+    old = passphrase or crypto.passphrase_of(url)
+    if not old:
+        raise DatabaseError(_("The database is not encrypted."))
+    return crypto.convert(_file(url), old, None, safety_dir=paths.backup_dir())
 
 
 @requires(None, reason="converts a closed database file; needs its passphrase")
-def change_passphrase(url: str, old: str, new: str) -> ConversionResult:
+def change_passphrase(url: str, old: str | None, new: str) -> ConversionResult:
+    """Re-key the file of ``url`` from ``old`` (default: the URL's passphrase) to ``new``."""
+    old = old or crypto.passphrase_of(url)
+    if not old:
+        raise DatabaseError(_("The database is not encrypted."))
     _require_new(new)
     if old == new:
         raise ValidationError(_("The new passphrase is the same as the old one."))
     return crypto.convert(_file(url), old, new, safety_dir=paths.backup_dir())
+
+
+@requires(None, reason="lists files in the backup folder after a conversion")
+def plain_backups(folder: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Unencrypted database files in the backup folder (made before the database was encrypted)."""
+    from kesos_desktop.db.sqlite_backup import looks_like_sqlite
+
+    directory = Path(folder) if folder else paths.backup_dir()
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.is_file() and looks_like_sqlite(p))
 
 
 def _file(url: str) -> str:
@@ -129,17 +165,23 @@ def _profile(db: Database) -> FacilityProfileDTO:
 
 
 @requires(None, reason="the holder of the passphrase prints it for safekeeping")
+def recovery_sheet_bytes(db: Database, passphrase: str, printed_by: str = "") -> bytes:
+    """The recovery sheet PDF of ``db`` (unlocked with ``passphrase``), for preview and print."""
+    from kesos_desktop.reports.recovery_sheet import recovery_sheet_pdf
+
+    if db.passphrase != passphrase:
+        raise WrongPassphrase(crypto.wrong_passphrase_message())
+    return recovery_sheet_pdf(_profile(db), db.sqlite_path or "", passphrase, printed_by)
+
+
+@requires(None, reason="the holder of the passphrase prints it for safekeeping")
 def recovery_sheet(db: Database, output: str | os.PathLike[str], passphrase: str,
                    printed_by: str = "") -> Path:
     """Write the recovery sheet PDF of ``db`` (unlocked with ``passphrase``) to ``output``."""
-    from kesos_desktop.reports.recovery_sheet import recovery_sheet_pdf
-
-    if db.passphrase is not None and db.passphrase != passphrase:
-        raise WrongPassphrase(crypto.wrong_passphrase_message())
     target = Path(output).expanduser()
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
-    data = recovery_sheet_pdf(_profile(db), db.sqlite_path or "", passphrase, printed_by)
+    data = recovery_sheet_bytes(db, passphrase, printed_by)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return target

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kesos_desktop.domain.dto import Actor
 from kesos_desktop.domain.errors import KesosError
 from kesos_desktop.i18n import _
-from kesos_desktop.services import auth, connection, facility, session_setup
+from kesos_desktop.services import auth, connection, encryption, facility, session_setup
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.widgets.messages import Messages, error_text
 
@@ -47,6 +47,8 @@ class Startup:
     def _open(self):
         """Open (and migrate) the database; for a server, find or ask for its password."""
         url, message = self.url, ""
+        if encryption.needs_passphrase(url):
+            return self._open_encrypted(url)
         if not connection.needs_password(url):
             return session_setup.open_database(url)
         address = connection.address_of(url)
@@ -74,6 +76,31 @@ class Startup:
                 message, password = _("The server refused this password."), None
         raise KesosError(_("The server refused the password three times."))
 
+    def _open_encrypted(self, url: str):
+        """An encrypted file: the passphrase from KESOS_DB_PASSPHRASE or the dialog, before login."""
+        given = os.environ.get(encryption.PASSPHRASE_ENV)
+        if given is not None:
+            unlocked = encryption.unlock(url, given)  # wrong: a plain refusal via _fail
+        elif self.args.screenshot:
+            from kesos_desktop.ui.dialogs.passphrase_dialog import PassphraseDialog
+
+            grab(PassphraseDialog(url), self.args.screenshot, "560x260")
+            return None
+        else:
+            from kesos_desktop.ui.dialogs.passphrase_dialog import PassphraseDialog
+
+            unlocked = PassphraseDialog.ask(url)
+            if unlocked is None:
+                return None
+        self._remember_encrypted(True)
+        return session_setup.open_database(unlocked)
+
+    def _remember_encrypted(self, encrypted: bool) -> None:
+        """Settings record only that the database is encrypted (never the passphrase)."""
+        if self.settings.database_encrypted != encrypted:
+            self.settings.database_encrypted = encrypted
+            self.settings.save()
+
     def run(self) -> int:
         try:
             db = self._open()
@@ -87,7 +114,7 @@ class Startup:
             if self.args.demo and auth.needs_setup(db):
                 self._make_demo(db)
             if auth.needs_setup(db):
-                actor = self._first_run(db)
+                db, actor = self._first_run(db)
                 if actor is None:
                     return 0
             else:
@@ -115,13 +142,17 @@ class Startup:
 
         demo.generate(db, residents=DEMO_RESIDENTS_DEFAULT)
 
-    def _first_run(self, db) -> Actor | None:
+    def _first_run(self, db) -> tuple[object, Actor | None]:
+        """The setup dialog; it may hand back a new (encrypted) database in place of ``db``."""
         from kesos_desktop.ui.dialogs.setup_dialog import SetupDialog
 
         if self.args.screenshot:
-            grab(SetupDialog(db), self.args.screenshot, "900x520")
-            return None
-        return SetupDialog.ask(db)
+            grab(SetupDialog(db), self.args.screenshot, "920x640")
+            return db, None
+        db, actor, encrypted = SetupDialog.ask_setup(db)
+        if encrypted:
+            self._remember_encrypted(True)
+        return db, actor
 
     def _login(self, db) -> Actor | None:
         if self.args.screenshot:

@@ -1,0 +1,64 @@
+"""The database passphrase on the command line: ``KESOS_DB_PASSPHRASE``, else a prompt.
+
+Every command opens the database through ``cli.common.database_url``, which passes the address
+through :func:`unlock_url`: an encrypted file gets its passphrase there, once.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from kesos_desktop.i18n import _
+from kesos_desktop.services import encryption
+
+PROMPT_TRIES = 3
+NEW_ENV = "KESOS_NEW_DB_PASSPHRASE"
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def unlock_url(url: str) -> str:
+    """``url`` unchanged for a plain database; the unlocked URL for an encrypted file."""
+    if not encryption.needs_passphrase(url):
+        return url
+    given = os.environ.get(encryption.PASSPHRASE_ENV)
+    if given is not None:
+        try:
+            return encryption.unlock(url, given)
+        except encryption.WrongPassphrase as error:
+            raise SystemExit(_("{error} (from {env})").format(error=error, env=encryption.PASSPHRASE_ENV)) from None
+    if not _interactive():
+        raise SystemExit(_("The database is encrypted: set {env} or run in a terminal to type "
+                           "the passphrase.").format(env=encryption.PASSPHRASE_ENV))
+    for _attempt in range(PROMPT_TRIES):
+        try:
+            return encryption.unlock(url, getpass.getpass(_("Database passphrase: ")))
+        except encryption.WrongPassphrase as error:
+            print(error, file=sys.stderr)
+    raise SystemExit(_("Wrong passphrase {n} times; nothing was opened.").format(n=PROMPT_TRIES))
+
+
+def new_passphrase(env: str = NEW_ENV, generate: bool = False) -> str:
+    """A new passphrase: generated, from ``env``, or typed twice; checked against the rules."""
+    if generate:
+        return encryption.generate_passphrase()
+    given = os.environ.get(env)
+    if given is not None:
+        if problem := encryption.passphrase_problem(given):
+            raise SystemExit(f"{env}: {problem}")
+        return given
+    if not _interactive():
+        raise SystemExit(_("Set {env}, use --generate, or run in a terminal to type the new "
+                           "passphrase.").format(env=env))
+    while True:
+        first = getpass.getpass(_("New passphrase (at least {n} characters): ").format(
+            n=encryption.crypto.MIN_LENGTH))
+        second = getpass.getpass(_("Repeat the new passphrase: "))
+        problem = encryption.passphrase_problem(first, second)
+        if problem is None:
+            return first
+        print(problem, file=sys.stderr)

@@ -1,0 +1,104 @@
+"""Before the login: the passphrase that unlocks an encrypted database file.
+
+The dialog checks the passphrase itself (off the GUI thread: SQLCipher's key derivation takes
+about half a second on purpose) and stays open after a wrong one with a plain refusal, so the
+user simply tries again. Cancel quits without opening anything.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kesos_desktop import APP_NAME
+from kesos_desktop.i18n import _
+from kesos_desktop.services import encryption
+from kesos_desktop.ui.tasks import run_in_background
+from kesos_desktop.ui.widgets.form import ERROR_STYLE
+from kesos_desktop.ui.widgets.messages import error_text
+
+
+class PassphraseDialog(QDialog):
+    def __init__(self, url: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.url = url
+        self.unlocked_url: str | None = None
+        self.attempts = 0
+        self.setWindowTitle(_("{app}: encrypted database").format(app=APP_NAME))
+        intro = QLabel(_(
+            "The database is encrypted. Enter its passphrase to open it. The head of the facility "
+            "keeps it on the recovery sheet."))
+        intro.setWordWrap(True)
+        file_label = QLabel(encryption.database_file(url) or "")
+        file_label.setStyleSheet("color: palette(mid);")
+        file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        file_label.setWordWrap(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(_("Passphrase"))
+        self.show_text = QCheckBox(_("Show the passphrase"))
+        self.show_text.toggled.connect(lambda on: self.passphrase.setEchoMode(
+            QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))
+        self.error = QLabel("")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Open"))
+        self.buttons.accepted.connect(self.check)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, file_label, self.passphrase, self.show_text, self.error):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(480)
+
+    def check(self) -> None:
+        """Try the passphrase in the background; accept on success, say why not otherwise."""
+        text = self.passphrase.text()
+        if not text:
+            self._refuse(_("Enter the passphrase."))
+            return
+        self._busy(True)
+        self.task = (run_in_background(encryption.unlock, self.url, text)
+                     .owned_by(self).on_success(self._unlocked).on_failure(self._failed).start())
+
+    def _busy(self, busy: bool) -> None:
+        self.buttons.setEnabled(not busy)
+        self.passphrase.setEnabled(not busy)
+        if busy:
+            self.error.setText(_("Checking the passphrase..."))
+            self.error.setStyleSheet("color: palette(mid);")
+            self.error.show()
+
+    def _unlocked(self, url: str) -> None:
+        self.unlocked_url = url
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.attempts += 1
+        self._busy(False)
+        self._refuse(str(error) if isinstance(error, encryption.WrongPassphrase) else error_text(error))
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+    def _refuse(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.show()
+
+    @classmethod
+    def ask(cls, url: str, parent: QWidget | None = None) -> str | None:
+        """The unlocked database URL, or None when the user cancels."""
+        dialog = cls(url, parent)
+        return dialog.unlocked_url if dialog.exec() == QDialog.DialogCode.Accepted else None
