@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 
@@ -186,3 +189,32 @@ def test_moving_to_a_server_takes_the_documents_along(request, db, staff, budi, 
         source.dispose()
         target.dispose()
         cleanup()
+
+
+def test_two_workstations_adding_the_same_scan_at_once(db, staff, budi, tmp_path, monkeypatch):
+    """Both transactions insert the same content before either commits (the audit write is
+    slowed down): the second waits for the first and then keeps its copy, no unique error."""
+    record = audit.record
+
+    def slow_record(*args, **kwargs):
+        time.sleep(0.3)
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "record", slow_record)
+    scan = tmp_path / "sama.pdf"
+    scan.write_bytes(b"%PDF-1.4 dipindai dua kali")
+    upload = FileUpload(str(scan), DocumentType.KK, "KK")
+    with ThreadPoolExecutor(2) as pool:
+        rows = list(pool.map(lambda _n: attachments.add_attachment(
+            db, staff, budi.resident_id, upload)[0], range(2)))
+    assert rows[0].id != rows[1].id and list(contents(db)) == [rows[0].sha256]
+
+
+def test_a_stored_path_leaving_the_data_folder_is_not_followed(db, staff, budi, tmp_path,
+                                                              data_dir):
+    row = attach(db, staff, budi.resident_id, tmp_path, b"%PDF-1.4 jalur aneh")
+    with db.write() as session:  # as a damaged or hostile client might have written it
+        session.execute(sa.update(Attachment).values(stored_path="../../luar.pdf"))
+    path = attachments.open_attachment(db, staff, row.id)
+    assert path.is_relative_to(data_dir / "attachments") and path.name == f"{row.sha256}.pdf"
+    assert not (data_dir.parent.parent / "luar.pdf").exists()
