@@ -75,13 +75,14 @@ class TrainingRowPlan:
     problems: list[Problem] = field(default_factory=list)
     line: SessionLine | MarkLine | None = None
     verdict: Verdict | None = None
+    raw_label: str = ""  # the program cell as written, for rows that could not be read
 
     @property
     def name(self) -> str:
         """What the row is about, for the preview: program, day and time or topic or participant."""
         line = self.line
         if line is None:
-            return ""
+            return self.raw_label
         label = self.verdict.label if self.verdict else ""
         if isinstance(line, SessionLine):
             parts = [label or line.program, f"{line.day:%d/%m/%Y} {line.start:%H:%M}-{line.end:%H:%M}",
@@ -189,7 +190,7 @@ def preview(db, actor: Actor, kind: str, path: str | Path, mapping: dict[str, in
         parsed, problems = _cells(kind, table, row, cells)
         line = None if problems else _line(kind, row, parsed)
         plans.append(TrainingRowPlan(row, cells, RowStatus.ERROR if problems else RowStatus.NEW,
-                                     problems, line))
+                                     problems, line, raw_label=str(parsed.get("program") or "")))
         if n % 500 == 0:
             if cancelled and cancelled():
                 raise service.ImportCancelled()

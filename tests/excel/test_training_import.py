@@ -309,3 +309,17 @@ def test_an_empty_note_cell_keeps_the_recorded_note(db, staff, course, tmp_path)
         code, note = session.execute(sa.select(Attendance.code, Attendance.note).where(
             Attendance.enrollment_id == people["Ani"])).one()
     assert (str(code.value), note) == ("H", "demam")
+
+
+def test_unreadable_row_still_names_its_program_and_mappings_are_remembered(db, staff, empty_program,
+                                                                             tmp_path):
+    from kesos_desktop.services import training_import
+
+    rows = [["Menjahit Dasar", "kemarin", time(9), time(11), None, None, None]]
+    previewed = imp.preview(db, staff, "schedule", workbook(tmp_path / "j.xlsx", SCHEDULE_HEADERS, rows))
+    assert previewed.rows[0].status is RowStatus.ERROR and previewed.rows[0].name == "Menjahit Dasar"
+    key = previewed.header_key
+    assert training_import.remembered_mapping(db, staff, "schedule", key) is None
+    training_import.remember_mapping(db, staff, "schedule", key, {"program": 0, "day": 1})
+    assert training_import.remembered_mapping(db, staff, "schedule", key) == {"program": 0, "day": 1}
+    assert training_import.remembered_mapping(db, staff, "attendance", key) is None
