@@ -173,3 +173,25 @@ def test_the_stays_dialog_refuses_a_reversed_period(qtbot):
     assert dialog.result() != dialog.DialogCode.Accepted and dialog.error.text()
     dialog.every.setChecked(True)
     assert dialog.chosen() == (None, None)
+
+
+def test_ctrl_e_exports_the_current_tab(qtbot, demo, save_to, tmp_path):  # noqa: F811
+    from kesos_desktop.ui.actions import ActionId
+    from kesos_desktop.ui.pages.counseling import CounselingPage
+    from kesos_desktop.ui.pages.reintegration import AFTERCARE, ReintegrationPage
+
+    ctx = AppContext(demo, demo_actor(demo, "konselor"), WorkstationSettings())
+    page = ReintegrationPage(ctx)
+    qtbot.addWidget(page)
+    page.tabs.setCurrentIndex(AFTERCARE)
+    assert page.handle_action(ActionId.EXPORT)
+    qtbot.waitUntil(page.aftercare.export_task.done.is_set, timeout=30_000)
+    settle(qtbot)
+    assert (tmp_path / "out.xlsx").exists() and save_to[-1].startswith("bimbingan-lanjut-")
+    counseling_page = CounselingPage(ctx)
+    qtbot.addWidget(counseling_page)
+    counseling_page.tabs.setCurrentWidget(counseling_page.sessions)
+    assert counseling_page.handle_action(ActionId.EXPORT)
+    qtbot.waitUntil(counseling_page.sessions.export_task.done.is_set, timeout=30_000)
+    settle(qtbot)
+    assert save_to[-1].startswith("register-bimbingan-")

@@ -129,6 +129,11 @@ class CounselingPage(Page):
         if action == ActionId.NEW and self.ctx.can(Action.COUNSELING_WRITE):
             self.new_session()
             return True
+        if action == ActionId.EXPORT and self.ctx.can(Action.EXCEL_EXPORT):
+            tab = self.tabs.currentWidget()
+            if hasattr(tab, "export"):  # the session lists (Ctrl+E)
+                tab.export()
+                return True
         if action == ActionId.FIND:
             current = self.tabs.currentWidget()
             target = getattr(current, "filter", None) or getattr(current, "query", None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout
 
+from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import N_, _
 from kesos_desktop.ui.actions import ActionId
 from kesos_desktop.ui.pages.base import Page
@@ -63,6 +64,9 @@ class ReintegrationPage(Page):
         self.outcomes.refresh()
 
     def handle_action(self, action: ActionId) -> bool:
+        if action == ActionId.EXPORT and self.ctx.can(Action.EXCEL_EXPORT):
+            self.tabs.currentWidget().export()  # every tab exports what it shows (Ctrl+E)
+            return True
         if action == ActionId.FIND:
             tab = self.tabs.currentWidget()
             search = getattr(tab, "search", None)
