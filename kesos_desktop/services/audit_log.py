@@ -92,6 +92,10 @@ ENTITY_LABELS = {
     "admission": N_("Stay"),
     "family_contact": N_("Family contact"),
     "person": N_("Personal data"),
+    "access_request": N_("Access request"),
+    "access_report": N_("Accesses to one person"),
+    "case_file": N_("Case file"),
+    "counseling_note": N_("Counseling note"),
 }
 
 

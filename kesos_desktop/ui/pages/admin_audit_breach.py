@@ -75,11 +75,13 @@ class PersonAccessDialog(QDialog):
             Column(_("Time"), lambda r: r.at.strftime("%d/%m/%Y %H:%M:%S")),
             Column(_("User"), lambda r: r.username),
             Column(_("Action"), lambda r: audit_log.action_label(r.action)),
-            Column(_("What"), lambda r: audit_log.entity_label(r.entity)),
+            Column(_("Entity"), lambda r: audit_log.entity_label(r.entity)),
             Column(_("Record"), lambda r: r.entity_id or ""),
         ])
         self.table = DataTable("breach_table")
         self.table.set_source_model(self.model)
+        for column, width in enumerate((150, 120, 160, 200, 90)):
+            self.table.setColumnWidth(column, width)
         self.count = QLabel(_("Enter a registration number and click Show."))
         self.count.setObjectName("breach_count")
         self.count.setWordWrap(True)

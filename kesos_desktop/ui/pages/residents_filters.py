@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +38,14 @@ def optional_date_edit(name: str) -> QDateEdit:
     edit.setSpecialValueText("—")
     edit.setDate(NO_DATE)
     return edit
+
+
+def _marker_icon() -> QIcon:
+    from kesos_desktop.ui.models.resident_table import NO_CONSENT_COLOR
+
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(NO_CONSENT_COLOR))
+    return QIcon(pixmap)
 
 
 def enum_value(combo: QComboBox, enum_cls):
@@ -79,6 +88,7 @@ class ResidentFilters(QWidget):
         self.admitted_to = optional_date_edit("filter_to")
         self.without_consent = QCheckBox(_("Without consent"))
         self.without_consent.setObjectName("filter_without_consent")
+        self.without_consent.setIcon(_marker_icon())  # the same red mark as the list's names
         self.without_consent.setToolTip(_("Only people with no consent to care and data "
                                           "processing on record (UU PDP)"))
         self.clear_button = QPushButton(_("Clear filters"))
@@ -103,6 +113,7 @@ class ResidentFilters(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.status)
+        top.addWidget(self.without_consent)
         grid.addLayout(top, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel(_("Filter:")))
@@ -115,8 +126,6 @@ class ResidentFilters(QWidget):
         row.addWidget(self.admitted_from)
         row.addWidget(QLabel(_("to")))
         row.addWidget(self.admitted_to)
-        row.addSpacing(6)
-        row.addWidget(self.without_consent)
         row.addStretch(1)
         row.addWidget(self.clear_button)
         grid.addLayout(row, 1, 0)
