@@ -4,7 +4,8 @@ Intake records consent with the stay. People registered without it (an imported 
 person brought in unconscious) are flagged until someone records it here; a wrong entry is
 corrected here and a withdrawal is dated here. Every change is audited.
 
-A person "has consent" when at least one of their consents is not withdrawn. For a child (under
+A person "has consent" when their latest consent (by date given) is not withdrawn, the same rule
+as the file header's ``retention.consent_status``. For a child (under
 18 when the stay began) the consent must come from a parent, a guardian or the referring
 official standing in as guardian, never from the child alone.
 """
@@ -41,19 +42,30 @@ from kesos_desktop.services.resident_common import user_names
 ENTITY = "consent"
 
 
+_C = Consent.__table__.alias("c")
+_NEWER = Consent.__table__.alias("newer_consent")
+
+
+def _latest_not_withdrawn():
+    """Conditions on ``_C``: it is not withdrawn and no later consent of the person exists."""
+    newer = sa.exists().where(
+        _NEWER.c.resident_id == _C.c.resident_id,
+        sa.or_(_NEWER.c.given_on > _C.c.given_on,
+               sa.and_(_NEWER.c.given_on == _C.c.given_on, _NEWER.c.id > _C.c.id)))
+    return sa.and_(_C.c.withdrawn_on.is_(None), ~newer)
+
+
 def active_consent_exists(resident_id_column):
-    """SQL: the person (``resident_id_column``) has a consent that was not withdrawn."""
-    c = Consent.__table__.c
-    return sa.exists().where(c.resident_id == resident_id_column, c.withdrawn_on.is_(None))
+    """SQL: the person (``resident_id_column``) has consent on record (latest not withdrawn)."""
+    return sa.exists().where(_C.c.resident_id == resident_id_column, _latest_not_withdrawn())
 
 
 def consented_ids(session: Session, resident_ids: list[int]) -> set[int]:
-    """Which of these people have a consent on record (not withdrawn)."""
+    """Which of these people have consent on record."""
     if not resident_ids:
         return set()
-    c = Consent.__table__.c
     return set(session.connection().execute(
-        sa.select(c.resident_id).where(c.resident_id.in_(resident_ids), c.withdrawn_on.is_(None))
+        sa.select(_C.c.resident_id).where(_C.c.resident_id.in_(resident_ids), _latest_not_withdrawn())
     ).scalars())
 
 

@@ -134,3 +134,17 @@ def test_dashboard_counts_current_residents_without_consent(db, admin, people):
     consent.record_consent(db, admin, without, _consent(), today=TODAY)
     assert dashboard.load(db, admin, TODAY).without_consent == 0
     assert not [r for r in dashboard.reminders(db, admin, TODAY) if r.kind == "consent"]
+
+
+def test_the_latest_consent_decides_as_in_the_file_header(db, admin, people):
+    """An older consent still open does not hide a later withdrawal (same rule as the header)."""
+    _with, without = people
+    older, _c = consent.record_consent(db, admin, without, _consent(on=date(2026, 10, 1)), today=TODAY)
+    newer, _c = consent.record_consent(db, admin, without, _consent(on=date(2026, 11, 1)), today=TODAY)
+    consent.set_withdrawn(db, admin, newer.id, date(2026, 11, 15), today=TODAY)
+    assert not retention.consent_status(db, admin, without).has_consent
+    assert _flags(db, admin)[without] is False
+    assert dashboard.load(db, admin, TODAY).without_consent == 1
+    consent.set_withdrawn(db, admin, newer.id, None, today=TODAY)  # a withdrawal entered by mistake
+    assert retention.consent_status(db, admin, without).has_consent and _flags(db, admin)[without]
+    assert older.id != newer.id
