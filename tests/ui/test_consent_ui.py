@@ -103,6 +103,7 @@ def test_file_records_a_missing_consent_and_corrects_it(qtbot, ctx, people):
     assert dialog.consent_button.isVisibleTo(dialog)
     consents = corrections.ConsentsDialog(ctx, missing, True, dialog)
     qtbot.addWidget(consents)
+    qtbot.waitUntil(lambda: consents.loaded, timeout=10_000)
     assert consents.empty.isVisibleTo(consents) and not consents.correct_button.isEnabled()
     form = corrections.ConsentDialog(ctx, missing, None, consents)
     qtbot.addWidget(form)
@@ -111,6 +112,7 @@ def test_file_records_a_missing_consent_and_corrects_it(qtbot, ctx, people):
     form.save()
     assert form.result() == form.DialogCode.Accepted
     consents.reload()
+    qtbot.waitUntil(lambda: consents.model.rowCount() == 1, timeout=10_000)
     assert consents.model.rowCount() == 1 and not consents.empty.isVisibleTo(consents)
     qtbot.waitUntil(lambda: dialog.consent.styleSheet() == "", timeout=10_000)  # the flag is gone
     row = consent.list_consents(ctx.db, ctx.actor, missing)[0]

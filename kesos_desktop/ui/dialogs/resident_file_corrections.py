@@ -27,7 +27,6 @@ from kesos_desktop.domain.enums import (
     DocumentType,
     ReferralSource,
 )
-from kesos_desktop.domain.errors import KesosError
 from kesos_desktop.domain.resident_dto import (
     AdmissionRequest,
     AttachmentRow,
@@ -42,6 +41,7 @@ from kesos_desktop.services import residents
 from kesos_desktop.ui.dialogs.resident_file_actions import _SaveDialog
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.residents_filters import enum_value
+from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.form import Form, date_edit, enum_combo, select_data
 from kesos_desktop.ui.widgets.messages import show_error
 from kesos_desktop.ui.widgets.table_view import DataTable
@@ -137,6 +137,7 @@ class ConsentsDialog(QDialog):
     def __init__(self, ctx, resident_id: int, can_edit: bool, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx, self.resident_id = ctx, resident_id
+        self.loaded = False
         self.setWindowTitle(_("Consent to care and to the use of personal data"))
         self.model = DtoTableModel([
             Column(_("Date"), lambda c: c.given_on),
@@ -175,11 +176,12 @@ class ConsentsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        try:
-            rows = consent_service.list_consents(self.ctx.db, self.ctx.actor, self.resident_id)
-        except KesosError as error:
-            show_error(self, error)
-            return
+        run_in_background(consent_service.list_consents, self.ctx.db, self.ctx.actor,
+                          self.resident_id).owned_by(self).on_success(self._show) \
+            .on_failure(lambda error: show_error(self, error)).start()
+
+    def _show(self, rows: list[ConsentRow]) -> None:
+        self.loaded = True
         self.model.set_rows(rows)
         self.empty.setVisible(not rows)
         self.correct_button.setEnabled(bool(rows))
