@@ -79,6 +79,8 @@ class Database:
     @property
     def display_name(self) -> str:
         """The URL without its password, for the status bar and logs."""
+        if self.encrypted:  # the file, and that it is encrypted; never the passphrase
+            return _("sqlite:///{path} (encrypted)").format(path=self.sqlite_path)
         return sa.make_url(self.url).render_as_string(hide_password=True)
 
     @property

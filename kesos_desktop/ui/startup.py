@@ -84,7 +84,7 @@ class Startup:
         elif self.args.screenshot:
             from kesos_desktop.ui.dialogs.passphrase_dialog import PassphraseDialog
 
-            grab(PassphraseDialog(url), self.args.screenshot, "560x260")
+            grab(PassphraseDialog(url), self.args.screenshot, "520x200")
             return None
         else:
             from kesos_desktop.ui.dialogs.passphrase_dialog import PassphraseDialog
@@ -147,7 +147,7 @@ class Startup:
         from kesos_desktop.ui.dialogs.setup_dialog import SetupDialog
 
         if self.args.screenshot:
-            grab(SetupDialog(db), self.args.screenshot, "920x640")
+            grab(SetupDialog(db), self.args.screenshot, "920x480")
             return db, None
         db, actor, encrypted = SetupDialog.ask_setup(db)
         if encrypted:

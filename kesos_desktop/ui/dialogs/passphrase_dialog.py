@@ -26,6 +26,15 @@ from kesos_desktop.ui.widgets.form import ERROR_STYLE
 from kesos_desktop.ui.widgets.messages import error_text
 
 
+def _try_unlock(url: str, passphrase: str) -> tuple[str | None, str]:
+    """(unlocked URL, "") or (None, the refusal): a wrong passphrase is an answer, not a failure
+    (a failed background task is logged with its traceback)."""
+    try:
+        return encryption.unlock(url, passphrase), ""
+    except encryption.WrongPassphrase as error:
+        return None, str(error)
+
+
 class PassphraseDialog(QDialog):
     def __init__(self, url: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -70,8 +79,8 @@ class PassphraseDialog(QDialog):
             self._refuse(_("Enter the passphrase."))
             return
         self._busy(True)
-        self.task = (run_in_background(encryption.unlock, self.url, text)
-                     .owned_by(self).on_success(self._unlocked).on_failure(self._failed).start())
+        self.task = (run_in_background(_try_unlock, self.url, text)
+                     .owned_by(self).on_success(self._answered).on_failure(self._failed).start())
 
     def _busy(self, busy: bool) -> None:
         self.buttons.setEnabled(not busy)
@@ -81,14 +90,18 @@ class PassphraseDialog(QDialog):
             self.error.setStyleSheet("color: palette(mid);")
             self.error.show()
 
-    def _unlocked(self, url: str) -> None:
+    def _answered(self, answer: tuple[str | None, str]) -> None:
+        url, refusal = answer
+        if url is None:
+            self._failed(encryption.WrongPassphrase(refusal))
+            return
         self.unlocked_url = url
         self.accept()
 
     def _failed(self, error: BaseException) -> None:
         self.attempts += 1
         self._busy(False)
-        self._refuse(str(error) if isinstance(error, encryption.WrongPassphrase) else error_text(error))
+        self._refuse(error_text(error))
         self.passphrase.selectAll()
         self.passphrase.setFocus()
 

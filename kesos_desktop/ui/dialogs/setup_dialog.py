@@ -93,7 +93,7 @@ class SetupDialog(QDialog):
         layout.addWidget(self.buttons)
         for widget in (self.name, self.username, self.full_name, self.password, self.password2):
             widget.editingFinished.connect(self.validate)
-        self.resize(920, 640 if encryption_box is not None else 480)
+        self.resize(920, 480)
 
     def _encryption_box(self) -> QGroupBox:
         """Optional encryption at rest: chosen here, before any personal data is written."""
