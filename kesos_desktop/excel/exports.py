@@ -67,8 +67,6 @@ def export_monthly(db, actor: Actor, year: int, month: int, path: str | Path,
 
 # ------------------------------------------------------------------------ data induk PM
 
-EXPORT_PAGE = 1000
-
 
 def resident_columns() -> list[Column]:
     """The register's columns; the importer understands every header (round trip)."""
@@ -146,6 +144,10 @@ def _prefetched(source, depth: int = 2):
             put((True, done))
         except BaseException as error:  # noqa: BLE001 - handed to the consumer
             put((False, error))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:  # a generator stopped early ends its transaction here, in its thread
+                close()
 
     worker = threading.Thread(target=produce, name="export-prefetch", daemon=True)
     worker.start()
@@ -165,29 +167,19 @@ def _prefetched(source, depth: int = 2):
 def export_residents(db, actor: Actor, query, path: str | Path, progress: Progress | None = None,
                      cancelled=None, today=None) -> Path:
     """The registry's current view (search, filters, sort) as the data induk PM, streamed:
-    pages of the view are read while the sheet is written, so memory stays flat."""
+    one streamed query for the whole view (no OFFSET pages), its batches read in a helper
+    thread while the sheet is written, so memory stays flat."""
     from dataclasses import replace
     from datetime import date
 
-    from kesos_desktop.services import resident_register, resident_search
+    from kesos_desktop.services import resident_export_query, resident_search
 
     today = today or date.today()
-    first = resident_search.search(db, actor, replace(query, offset=0, limit=EXPORT_PAGE, with_total=True))
-    total = first.total or 0
-
-    def pages():
-        page = first
-        offset = 0
-        while page.rows:
-            yield resident_register.register_entries(db, actor, page.rows)
-            if len(page.rows) < EXPORT_PAGE:
-                return
-            offset += EXPORT_PAGE
-            page = resident_search.search(db, actor, replace(query, offset=offset, limit=EXPORT_PAGE,
-                                                             with_total=False))
+    total = resident_search.search(db, actor, replace(query, offset=0, limit=1, with_total=True)).total or 0
+    batches = resident_export_query.register_batches(db, actor, replace(query, offset=0), today)
 
     def rows():
-        for entries in _prefetched(pages()):
+        for entries in _prefetched(batches):
             for entry in entries:
                 yield resident_values(entry, today)
 

@@ -10,6 +10,7 @@ the rows into new / update / duplicate / error, and writes the file through
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ from kesos_desktop.domain.resident_validation import (
     validate_referral,
 )
 from kesos_desktop.excel import values as v
-from kesos_desktop.excel.reader import MAX_ROWS, Table, column_letter, read_table
+from kesos_desktop.excel.reader import MAX_ROWS, Table, column_letter, file_stamp, read_table
 from kesos_desktop.excel.values import CellError, normalize_header
 from kesos_desktop.excel.writer import Column, ColumnKind, ExportInfo, Sheet, write_workbook
 from kesos_desktop.i18n import N_, _, load_catalog
@@ -165,9 +166,14 @@ def header_key(headers: list[str]) -> str:
 _ENUM_CACHE: dict[type, dict[str, LabeledEnum]] = {}
 
 
+@functools.cache
+def _indonesian():
+    return load_catalog("id")  # read once, not once per enumeration
+
+
 def _enum_lookup(enum_cls: type[LabeledEnum]) -> dict[str, LabeledEnum]:
     if enum_cls not in _ENUM_CACHE:
-        indonesian = load_catalog("id")
+        indonesian = _indonesian()
         lookup: dict[str, LabeledEnum] = {}
         for member in enum_cls:
             for text in (member.value, member._label, indonesian.gettext(member._label),
@@ -188,6 +194,21 @@ _EXTRA = {
 }
 
 
+def _remembered(parse):
+    """``parse(value, ...)`` remembered per cell text: a register repeats a few dozen values
+    ("Islam", "Gelandangan") thousands of times. Failures are not kept (their message is
+    translated when raised)."""
+    @functools.wraps(parse)
+    def wrapper(value, *args):
+        if type(value) is not str:
+            return parse(value, *args)
+        return cached(value, *args)
+
+    cached = functools.lru_cache(maxsize=4096)(parse)
+    return wrapper
+
+
+@_remembered
 def parse_enum(value: object, enum_cls: type[LabeledEnum]):
     text = v.parse_text(value)
     if text is None:
@@ -201,6 +222,7 @@ def parse_enum(value: object, enum_cls: type[LabeledEnum]):
     return member
 
 
+@_remembered
 def parse_categories(value: object) -> tuple[PpksCategory, ...]:
     text = v.parse_text(value)
     if text is None:
@@ -288,25 +310,35 @@ def _parse_row(table: Table, row: int, cells: list[object], today: date) -> RowP
     return RowPlan(row, cells, status, problems, candidate)
 
 
+def with_mapping(table: Table, mapping: dict[str, int]) -> Table:
+    """A copy of ``table`` read with ``mapping`` (field -> column index) instead of its own."""
+    chosen = {k: i for k, i in mapping.items() if k in _PARSERS and i is not None}
+    mapped = set(chosen.values())
+    return replace(table, mapping=chosen,
+                   unmapped_headers=[h for i, h in enumerate(table.headers) if h and i not in mapped])
+
+
 def read_register(path: str | Path, mapping: dict[str, int] | None = None,
                   max_rows: int = MAX_ROWS) -> Table:
     """The file's table; ``mapping`` (field -> column index) replaces the automatic one."""
     table = read_table(path, ALIASES, max_rows=max_rows)
-    if mapping is not None:
-        table.mapping = {k: i for k, i in mapping.items() if k in _PARSERS and i is not None}
-        mapped = set(table.mapping.values())
-        table.unmapped_headers = [h for i, h in enumerate(table.headers) if h and i not in mapped]
-    return table
+    return with_mapping(table, mapping) if mapping is not None else table
 
 
 def preview(db, actor: Actor, path: str | Path, mapping: dict[str, int] | None = None,
             today: date | None = None, max_rows: int = MAX_ROWS,
             progress: Callable[[int, int], None] | None = None,
-            cancelled: Callable[[], bool] | None = None) -> ImportPreview:
-    """Every row with its status and problems; nothing is written. FileRefused when unreadable."""
+            cancelled: Callable[[], bool] | None = None, table: Table | None = None) -> ImportPreview:
+    """Every row with its status and problems; nothing is written. FileRefused when unreadable.
+
+    ``table``: the file as ``read_register`` read it already (the wizard reads it to show the
+    columns); used unless the file changed on disk since, so a file is read once."""
     today = today or date.today()
     path = Path(path)
-    table = read_register(path, mapping, max_rows)
+    if table is None or table.stamp is None or table.stamp != file_stamp(path):
+        table = read_register(path, mapping, max_rows)
+    elif mapping is not None:
+        table = with_mapping(table, mapping)
     plans: list[RowPlan] = []
     total = len(table.rows)
     for n, (row, cells) in enumerate(table.rows, start=1):

@@ -49,6 +49,16 @@ class Table:
     mapping: dict[str, int] = field(default_factory=dict)  # field -> column index
     unmapped_headers: list[str] = field(default_factory=list)
     formulas_without_value: set[str] = field(default_factory=set)  # cell refs like "G14"
+    stamp: tuple[int, int] | None = None  # the file's (size, mtime) when read: see file_stamp
+
+
+def file_stamp(path: str | Path) -> tuple[int, int] | None:
+    """What tells that a file changed on disk since it was read (None: it is gone)."""
+    try:
+        info = Path(path).stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def column_letter(index: int) -> str:
@@ -206,6 +216,7 @@ def read_table(
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
+    stamp = file_stamp(path)
     kind = check_file(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -229,7 +240,7 @@ def read_table(
         raise _refuse(_("The sheet has more than {n} rows; split it into smaller files.").format(n=max_rows))
     mapped_columns = set(mapping.values())
     unmapped = [h for i, h in enumerate(headers) if h and i not in mapped_columns]
-    table = Table(name, header_row, headers, data, mapping, unmapped)
+    table = Table(name, header_row, headers, data, mapping, unmapped, stamp=stamp)
     if kind == "zip":
         table.formulas_without_value = formulas_without_cached_value(path, name)
     return table

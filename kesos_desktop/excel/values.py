@@ -90,10 +90,13 @@ _SEX = {
 }
 
 
+_SEX_SEPARATORS = re.compile(r"[\s.]+")
+
+
 def parse_sex(value: object) -> Sex | None:
     if value is None or not str(value).strip():
         return None
-    key = re.sub(r"[\s.]+", " ", str(value).strip().lower()).strip()
+    key = _SEX_SEPARATORS.sub(" ", str(value).strip().lower()).strip()
     if key in _SEX:
         return _SEX[key]
     raise CellError(_("{value!r} is not a sex; write L or P (Laki-laki / Perempuan).").format(value=str(value)))
@@ -129,7 +132,7 @@ def parse_text(value: object, max_length: int | None = None) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = re.sub(r"\s+", " ", str(value)).strip()
+    text = " ".join(str(value).split())  # runs of whitespace (any kind) become one space
     if not text:
         return None
     if max_length and len(text) > max_length:
@@ -159,5 +162,8 @@ def parse_int(value: object, low: int, high: int) -> int | None:
     return int(number)
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def normalize_header(text: object) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).strip()
+    return _NOT_ALNUM.sub(" ", str(text or "").lower()).strip()

@@ -71,7 +71,7 @@ def _plain(value: object) -> object:
 
 
 class _CellMaker:
-    """Builds write-only cells; plain values go through untouched for speed."""
+    """Builds write-only cells for the Info sheet; plain values go through untouched."""
 
     def __init__(self, sheet):
         self.sheet = sheet
@@ -98,6 +98,76 @@ class _CellMaker:
                 cell.number_format = "@"
             return cell
         return text
+
+
+_STYLED_FORMATS = {ColumnKind.DATE: DATE_FORMAT, ColumnKind.DATETIME: DATETIME_FORMAT, ColumnKind.ID: "@"}
+
+
+class _RowCells:
+    """Turns a row of values into the sheet's cells, the same rules as ``_CellMaker``.
+
+    Installed as the write-only sheet's ``_values_to_row``: openpyxl writes each cell before
+    asking for the next, so one plain and one styled cell per column are refilled for every
+    row. A new styled cell per date or NIK (and openpyxl's fresh cell after each) cost as much
+    as writing the XML; this way the style is looked up once per column, not per cell.
+    """
+
+    def __init__(self, sheet, columns: Sequence[Column]):
+        self.kinds = [c.kind for c in columns]
+        self.plain: list[WriteOnlyCell] = []
+        self.styled: list[WriteOnlyCell | None] = []
+        for index, kind in enumerate(self.kinds, start=1):
+            plain = WriteOnlyCell(sheet)
+            plain.column = index
+            self.plain.append(plain)
+            styled = None
+            if kind in _STYLED_FORMATS:
+                styled = WriteOnlyCell(sheet)
+                styled.column = index
+                styled.number_format = _STYLED_FORMATS[kind]
+            self.styled.append(styled)
+        self.labels: dict[Enum, object] = {}  # one translation lookup per member per export
+
+    def _label(self, value: Enum) -> object:
+        label = self.labels.get(value)
+        if label is None:
+            label = self.labels[value] = _plain(value)
+        return label
+
+    def __call__(self, values: Sequence[object], row_index: int):
+        kinds, plain, styled = self.kinds, self.plain, self.styled
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, Enum):
+                value = self._label(value)
+                if value is None:
+                    continue
+            kind = kinds[index] if index < len(kinds) else ColumnKind.TEXT
+            cell = self._fill(index, kind, value, plain, styled)
+            cell.row = row_index
+            yield cell
+
+    def _fill(self, index: int, kind: ColumnKind, value: object, plain, styled) -> WriteOnlyCell:
+        if index >= len(plain):  # a row longer than the columns: plain text, formula-safe
+            cell = WriteOnlyCell(plain[0].parent)
+            cell.column = index + 1
+            plain.append(cell)
+            styled.append(None)
+        if kind is ColumnKind.DATE and isinstance(value, date) or (
+                kind is ColumnKind.DATETIME and isinstance(value, datetime)):
+            cell = styled[index]
+            cell.value = value
+            return cell
+        if kind is ColumnKind.NUMBER and isinstance(value, int | float):
+            cell = plain[index]
+            cell.value = value
+            return cell
+        text = value if type(value) is str else str(value)
+        cell = styled[index] if kind is ColumnKind.ID else plain[index]
+        cell.value = text  # checks the characters; may guess a formula or an error code...
+        cell.data_type = "s"  # ...but user text is always text: never a formula, never a number
+        return cell
 
 
 def _header(sheet, columns: Sequence[Column]) -> list[WriteOnlyCell]:
@@ -156,15 +226,10 @@ def write_workbook(
                 sheet.column_dimensions[get_column_letter(index)].width = column.width
             sheet.freeze_panes = "A2"
             sheet.append(_header(sheet, spec.columns))
-            make = _CellMaker(sheet)
-            kinds = [c.kind for c in spec.columns]
-            simple = all(k is ColumnKind.NUMBER for k in kinds)
+            sheet._values_to_row = _RowCells(sheet, spec.columns)  # see _RowCells
             count = 0
             for row in spec.rows:
-                if simple:
-                    sheet.append(list(row))
-                else:
-                    sheet.append([make(v, k) for v, k in zip(row, kinds, strict=False)])
+                sheet.append(row if isinstance(row, list | tuple) else list(row))
                 count += 1
                 if count % 500 == 0:
                     if cancelled and cancelled():

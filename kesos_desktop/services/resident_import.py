@@ -90,15 +90,30 @@ def _chunks(items: Sequence, size: int = BATCH):
         yield items[start:start + size]
 
 
+def _select_in(session: Session, columns: Sequence[sa.Column], key: sa.Column,
+               values: Sequence) -> list[tuple]:
+    """``SELECT columns WHERE key IN values`` in chunks, straight through the driver: building
+    and compiling an expanding IN per chunk cost more than the lookups. Integer and text
+    columns only (the driver's raw values are returned)."""
+    bind = session.get_bind()
+    preparer = bind.dialect.identifier_preparer
+    mark = "?" if bind.dialect.name == "sqlite" else "%s"
+    names = ", ".join(preparer.quote(c.name) for c in columns)
+    table = preparer.format_table(key.table)
+    found: list[tuple] = []
+    conn = session.connection()
+    for chunk in _chunks(values):
+        sql = f"SELECT {names} FROM {table} WHERE {preparer.quote(key.name)} IN ({', '.join([mark] * len(chunk))})"
+        found.extend(conn.exec_driver_sql(sql, tuple(chunk)).all())
+    return found
+
+
 def match_in(session: Session, people: Sequence[ResidentInput], today: date) -> list[Match | None]:
     """For each person, the registered resident they already are (by NIK, else name + birth)."""
     t = Resident.__table__
     niks = sorted({p.nik for p in people if p.nik})
-    by_nik: dict[str, Match] = {}
-    for chunk in _chunks(niks):
-        for rid, reg_no, name, nik in session.execute(
-                sa.select(t.c.id, t.c.reg_no, t.c.name, t.c.nik).where(t.c.nik.in_(chunk))):
-            by_nik[nik] = Match(rid, reg_no, name, True)
+    by_nik = {nik: Match(rid, reg_no, name, True) for rid, reg_no, name, nik in _select_in(
+        session, (t.c.id, t.c.reg_no, t.c.name, t.c.nik), t.c.nik, niks)}
     names = sorted({_name_key(p.name) for p in people if p.name})
     by_name: dict[tuple, Match] = {}
     for chunk in _chunks(names):
@@ -166,9 +181,7 @@ def allocate_reg_nos(session: Session, days: Sequence[date]) -> list[str]:
         for index, seq in zip(indexes, _reserve(session, name, len(indexes)), strict=True):
             numbers[index] = pattern.format(year=days[index].year, seq=seq)
     t = Resident.__table__
-    taken: set[str] = set()
-    for chunk in _chunks([n for n in numbers if n]):
-        taken.update(session.execute(sa.select(t.c.reg_no).where(t.c.reg_no.in_(chunk))).scalars())
+    taken = {r for (r,) in _select_in(session, (t.c.reg_no,), t.c.reg_no, [n for n in numbers if n])}
     if taken or len(set(numbers)) != len(numbers):
         seen: set[str] = set()
         for index, number in enumerate(numbers):
@@ -198,9 +211,16 @@ def _bulk_insert(session: Session, table: sa.Table, rows: list[dict]) -> None:
     preparer = session.get_bind().dialect.identifier_preparer
     sql = (f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(n) for n in names)}) "
            f"VALUES ({', '.join([mark] * len(names))})")
-    tail = tuple(_plain(v, sqlite) for v in extra.values())
-    session.connection().exec_driver_sql(
-        sql, [tuple(_plain(row[k], sqlite) for k in keys) + tail for row in rows])
+    # column by column: only a column holding enums or dates is converted (most hold plain text)
+    columns = [[row[k] for row in rows] for k in keys]
+    for index, values in enumerate(columns):
+        if any(type(v) not in _DRIVER_TYPES for v in values):
+            columns[index] = [_plain(v, sqlite) for v in values]
+    columns += [[_plain(v, sqlite)] * len(rows) for v in extra.values()]
+    session.connection().exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+_DRIVER_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain(value: object, sqlite: bool) -> object:
@@ -225,10 +245,7 @@ def _insert_new(session: Session, actor: Actor, new: Sequence[Candidate], today:
     t = Resident.__table__
     # plain executemany (no RETURNING: several times faster), then the ids by the unique reg_no
     _bulk_insert(session, t, rows)
-    id_of: dict[str, int] = {}
-    for chunk in _chunks(reg_nos):
-        id_of.update((r, i) for i, r in session.execute(
-            sa.select(t.c.id, t.c.reg_no).where(t.c.reg_no.in_(chunk))))
+    id_of = {r: i for i, r in _select_in(session, (t.c.id, t.c.reg_no), t.c.reg_no, reg_nos)}
     ids = [id_of[r] for r in reg_nos]
     categories = [{"resident_id": rid, "category": c}
                   for rid, cand in zip(ids, new, strict=True) for c in dict.fromkeys(cand.person.categories)]
@@ -244,10 +261,8 @@ def _insert_new(session: Session, actor: Actor, new: Sequence[Candidate], today:
             "version": 1, "updated_by": actor.username,
         } for rid, stay in with_stay]
         _bulk_insert(session, a, stays)
-        stay_of: dict[int, int] = {}
-        for chunk in _chunks([rid for rid, _stay in with_stay]):
-            stay_of.update((r, i) for i, r in session.execute(
-                sa.select(a.c.id, a.c.resident_id).where(a.c.resident_id.in_(chunk))))
+        stay_of = {r: i for i, r in _select_in(session, (a.c.id, a.c.resident_id), a.c.resident_id,
+                                                [rid for rid, _stay in with_stay])}
         stay_ids = [stay_of[rid] for rid, _stay in with_stay]
         _bulk_insert(session, StageChange.__table__, [
             {"admission_id": sid, "from_stage": None, "to_stage": stay.stage,

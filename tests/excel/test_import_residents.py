@@ -199,3 +199,37 @@ def test_row_cap(db, staff, tmp_path):
     path = register(tmp_path / "pm.xlsx", [person(n) for n in range(1, 30)])
     with pytest.raises(FileRefused):
         imp.preview(db, staff, path, max_rows=10, today=TODAY)
+
+
+def test_preview_uses_the_table_already_read_unless_the_file_changed(db, staff, tmp_path, monkeypatch):
+    import os
+
+    from kesos_desktop.excel import reader
+
+    path = register(tmp_path / "pm.xlsx", [person(1), person(2)])
+    table = imp.read_register(path)
+    reads = []
+    real = reader.read_table
+    monkeypatch.setattr(imp, "read_table", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    mapping = {**table.mapping}
+    mapping.pop("kk", None)
+    mapping["notes"] = table.mapping["kk"]  # remapped by hand: the kept table follows it
+    checked = imp.preview(db, staff, path, mapping, today=TODAY, table=table)
+    assert reads == [] and [r.status for r in checked.rows] == [RowStatus.NEW, RowStatus.NEW]
+    assert checked.table.mapping["notes"] == table.mapping["kk"] and "notes" not in table.mapping
+    register(path, [person(1), person(2), person(3)])  # saved again meanwhile
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    again = imp.preview(db, staff, path, today=TODAY, table=table)
+    assert len(reads) == 1 and len(again.rows) == 3
+
+
+def test_repeated_cell_values_parse_the_same_every_time(db, staff, tmp_path):
+    rows = [person(n, Agama=" islam ", **{"Kategori PPKS": "Gelandangan; Pengemis"}) for n in range(1, 4)]
+    rows.append(person(4, Agama="Animisme"))
+    rows.append(person(5, Agama="Animisme"))
+    preview = imp.preview(db, staff, register(tmp_path / "pm.xlsx", rows), today=TODAY)
+    assert [r.status for r in preview.rows] == [RowStatus.NEW] * 3 + [RowStatus.ERROR] * 2
+    assert {r.candidate.person.religion for r in preview.rows[:3]} == {Religion.ISLAM}
+    assert all(len(r.candidate.person.categories) == 2 for r in preview.rows[:3])
+    assert [p.field for r in preview.rows[3:] for p in r.problems] == ["religion", "religion"]

@@ -75,3 +75,39 @@ def test_failure_midway_keeps_the_old_file(tmp_path):
         write_workbook(target, [Sheet("PM", COLUMNS, rows(), 2)], INFO)
     assert target.read_bytes() == b"old export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lama.xlsx"]
+
+
+def test_refilled_cells_keep_each_row_its_own_kind(tmp_path):
+    """Cells are reused from row to row: a formula-like, an error-code-like or a numeric text
+    must not leak its type or style into the next row, and nothing is lost."""
+    from kesos_desktop.domain.enums import Sex
+
+    rows = [
+        ["=1+1", "9901014505800003", date(2026, 10, 1), 46],
+        ["Budi Fiktif", "#N/A", "kemarin", "12"],  # not a date, not a number: written as text
+        [Sex.FEMALE, 9901014505800004, datetime(2026, 9, 30, 8, 15), 7.5],
+        [12345, None, None, None, "ekstra =2+2"],  # longer than the columns
+        ["#DIV/0!", "0012", date(2025, 1, 2), 0],
+    ]
+    path = write_workbook(tmp_path / "isi.xlsx", [Sheet("PM", COLUMNS, rows, len(rows))], INFO)
+    ws = load_workbook(path)["PM"]
+    got = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2, max_col=5)]
+    assert got[0][:2] == [("=1+1", "s"), ("9901014505800003", "s")]
+    assert got[1] == [("Budi Fiktif", "s"), ("#N/A", "s"), ("kemarin", "s"), ("12", "s"), (None, "n")]
+    assert got[2][0] == ("Perempuan", "s") and got[2][1] == ("9901014505800004", "s")
+    assert got[2][2][0] == datetime(2026, 9, 30, 8, 15) and got[2][3] == (7.5, "n")
+    assert got[3][0] == ("12345", "s") and got[3][4] == ("ekstra =2+2", "s")
+    assert got[4][:2] == [("#DIV/0!", "s"), ("0012", "s")]
+    assert ws["B2"].number_format == ws["B6"].number_format == "@"  # every NIK cell is text
+    assert ws["C2"].number_format == ws["C6"].number_format == "DD/MM/YYYY"
+    assert ws["C3"].number_format == "General" and ws["A3"].number_format == "General"
+    assert ws["D2"].value == 46 and ws["D6"].value == 0
+
+
+def test_an_illegal_character_is_refused_not_written(tmp_path):
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    target = tmp_path / "rusak.xlsx"
+    with pytest.raises(IllegalCharacterError):
+        write_workbook(target, [Sheet("PM", COLUMNS, [["Budi\x07", None, None, None]], 1)], INFO)
+    assert not target.exists() and list(tmp_path.iterdir()) == []

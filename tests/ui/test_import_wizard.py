@@ -74,3 +74,21 @@ def test_export_button_writes_the_view(qtbot, db, staff, tmp_path, monkeypatch):
     page.export_button.click()
     qtbot.waitUntil(target.exists, timeout=30000)
     assert load_workbook(target).worksheets[0].max_row == 3
+
+
+def test_wizard_reads_the_file_once(qtbot, db, staff, tmp_path, monkeypatch):
+    from kesos_desktop.excel import import_residents as imp
+
+    ctx = AppContext(db, staff, WorkstationSettings())
+    page = ResidentsPage(ctx)
+    qtbot.addWidget(page)
+    path = register(tmp_path / "pm.xlsx", [person(1), person(2)])
+    reads, infos = [], []
+    real = imp.read_table
+    monkeypatch.setattr(imp, "read_table", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    monkeypatch.setattr(MappingDialog, "ask", classmethod(lambda cls, parent, headers, guessed: guessed))
+    monkeypatch.setattr(PreviewDialog, "ask", classmethod(lambda cls, parent, prev: (OnDuplicate.SKIP, False)))
+    monkeypatch.setattr(Messages, "info", staticmethod(lambda *a, **k: infos.append(a)))
+    ImportWizard(ctx, page).start(str(path))
+    qtbot.waitUntil(lambda: bool(infos), timeout=30000)
+    assert count(db) == 2 and len(reads) == 1

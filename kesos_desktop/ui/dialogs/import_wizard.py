@@ -251,7 +251,7 @@ class ImportWizard:
             if mapping != table.mapping or remembered is not None:
                 resident_import.remember_mapping(db, actor, imp.header_key(table.headers), mapping)
             try:
-                return imp.preview(db, actor, path, mapping,
+                return imp.preview(db, actor, path, mapping, table=table,  # read once: kept
                                    progress=(lambda d, t: progress.report(d, t)) if progress else None,
                                    cancelled=(lambda: progress.cancelled) if progress else None)
             except resident_import.ImportCancelled as stop:
