@@ -82,6 +82,7 @@ class ResidentsPage(Page):
         self.export_more.setToolTip(_("More exports: the stays register"))
         self.export_more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.export_more.setMenu(self.export_menu)
+        self.export_more.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # one arrow
         if not ctx.can(Action.EXCEL_EXPORT):
             self.export_button.hide()
             self.export_more.hide()
