@@ -110,7 +110,10 @@ def run_restore(args) -> int:
         if not _confirm(args, question):
             print(_("Nothing was changed."))
             return 1
-        result = backup.restore_backup(db, actor, source, _progress)
+        from kesos_desktop.cli.passphrase import backup_passphrase_for  # an encrypted backup
+
+        result = backup.restore_backup(db, actor, source, _progress,
+                                       backup_passphrase=backup_passphrase_for(db, source))
     finally:
         db.dispose()
     _report(result)

@@ -15,6 +15,7 @@ from kesos_desktop.services import encryption
 
 PROMPT_TRIES = 3
 NEW_ENV = "KESOS_NEW_DB_PASSPHRASE"
+BACKUP_ENV = "KESOS_BACKUP_PASSPHRASE"
 
 
 def _interactive() -> bool:
@@ -62,3 +63,25 @@ def new_passphrase(env: str = NEW_ENV, generate: bool = False) -> str:
         if problem is None:
             return first
         print(problem, file=sys.stderr)
+
+
+def backup_passphrase_for(db, backup_file) -> str | None:
+    """The passphrase of an encrypted backup that the database's own does not open:
+    ``KESOS_BACKUP_PASSPHRASE`` or a prompt. None when none is needed."""
+    if not encryption.backup_needs_passphrase(db, backup_file):
+        return None
+    given = os.environ.get(BACKUP_ENV)
+    if given is not None:
+        try:
+            return encryption.unlock_backup(backup_file, given)
+        except encryption.WrongPassphrase as error:
+            raise SystemExit(_("{error} (from {env})").format(error=error, env=BACKUP_ENV)) from None
+    if not _interactive():
+        raise SystemExit(_("The backup is encrypted with another passphrase: set {env} or run "
+                           "in a terminal to type it.").format(env=BACKUP_ENV))
+    for _attempt in range(PROMPT_TRIES):
+        try:
+            return encryption.unlock_backup(backup_file, getpass.getpass(_("Passphrase of the backup: ")))
+        except encryption.WrongPassphrase as error:
+            print(error, file=sys.stderr)
+    raise SystemExit(_("Wrong passphrase {n} times; nothing was opened.").format(n=PROMPT_TRIES))

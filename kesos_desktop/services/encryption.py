@@ -22,9 +22,9 @@ from kesos_desktop.i18n import _
 from kesos_desktop.services.context import requires
 
 __all__ = [
-    "ConversionResult", "WrongPassphrase", "can_encrypt", "can_encrypt_url", "change_passphrase", "database_file",
+    "ConversionResult", "WrongPassphrase", "backup_needs_passphrase", "can_encrypt", "can_encrypt_url", "change_passphrase", "database_file",
     "decrypt", "encrypt", "encrypt_new_database", "generate_passphrase", "is_unlocked_url", "needs_passphrase", "passphrase_of_url",
-    "passphrase_problem", "plain_backups", "recovery_sheet", "recovery_sheet_bytes", "unlock",
+    "passphrase_problem", "plain_backups", "recovery_sheet", "recovery_sheet_bytes", "unlock", "unlock_backup",
 ]
 
 PASSPHRASE_ENV = "KESOS_DB_PASSPHRASE"
@@ -73,6 +73,27 @@ def unlock(url: str, passphrase: str) -> str:
         raise DatabaseError(_("Only a database file on this computer can be encrypted."))
     crypto.check_passphrase(path, passphrase)
     return crypto.url_for(path, passphrase)
+
+
+@requires(None, reason="before a restore, checked again by the restore itself")
+def backup_needs_passphrase(db: Database, backup_file: str | os.PathLike[str]) -> bool:
+    """Whether ``backup_file`` is encrypted under another passphrase than the open database's."""
+    if not crypto.is_encrypted_file(backup_file):
+        return False
+    if not db.passphrase:
+        return True
+    try:
+        crypto.check_passphrase(backup_file, db.passphrase)
+    except WrongPassphrase:
+        return True
+    return False
+
+
+@requires(None, reason="checks a passphrase typed for a backup file before restoring it")
+def unlock_backup(backup_file: str | os.PathLike[str], passphrase: str) -> str:
+    """``passphrase`` when it opens the encrypted ``backup_file``; WrongPassphrase otherwise."""
+    crypto.check_passphrase(backup_file, passphrase)
+    return passphrase
 
 
 @requires(None, reason="a pure function")

@@ -158,3 +158,48 @@ def test_cli_setup_encrypted_records_only_the_flag(monkeypatch, capsys, data_dir
 
     assert crypto.is_encrypted_file(paths.default_database_path())
     assert "recovery-sheet" in capsys.readouterr().out
+
+
+def test_cli_restore_of_backup_under_an_old_passphrase(db_url, monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("KESOS_PASSWORD", PASSWORD)
+    monkeypatch.setenv("KESOS_DB_PASSPHRASE", PASSPHRASE)
+    assert main(["--database-url", db_url, "setup", "--facility", "Panti CLI", "--admin", "kepala"]) == 0
+    assert main(["--database-url", db_url, "db", "encrypt"]) == 0
+    old_backup = tmp_path / "lama.db"
+    assert main(["--database-url", db_url, "backup", "-o", str(old_backup), "--user", "kepala"]) == 0
+    assert crypto.is_encrypted_file(old_backup)
+    monkeypatch.setenv("KESOS_NEW_DB_PASSPHRASE", "Kunci-Baru-Fiktif-2027")
+    assert main(["--database-url", db_url, "db", "change-passphrase"]) == 0
+    monkeypatch.setenv("KESOS_DB_PASSPHRASE", "Kunci-Baru-Fiktif-2027")
+    with pytest.raises(SystemExit, match="KESOS_BACKUP_PASSPHRASE"):  # no terminal, no env
+        main(["--database-url", db_url, "restore", str(old_backup), "--yes", "--user", "kepala"])
+    monkeypatch.setenv("KESOS_BACKUP_PASSPHRASE", "Kunci-Salah-2026")
+    with pytest.raises(SystemExit, match="Frasa sandi salah"):
+        main(["--database-url", db_url, "restore", str(old_backup), "--yes", "--user", "kepala"])
+    monkeypatch.setenv("KESOS_BACKUP_PASSPHRASE", PASSPHRASE)
+    assert main(["--database-url", db_url, "restore", str(old_backup), "--yes", "--user", "kepala"]) == 0
+    path = crypto.sqlite_file_of(db_url)
+    crypto.check_passphrase(path, "Kunci-Baru-Fiktif-2027")  # the live passphrase stays
+
+
+def test_backup_passphrase_dialog(qtbot, encrypted_file, tmp_path, monkeypatch):
+    db = session_setup.open_database(crypto.url_for(encrypted_file, PASSPHRASE))
+    try:
+        assert PassphraseDialog.ask_for_backup(db, encrypted_file) == (True, None)  # same key
+        other = tmp_path / "lain.db"
+        crypto.export_copy(encrypted_file, PASSPHRASE, other, "Kunci-Lain-Fiktif-2025")
+        seen = []
+
+        def fake_exec(dialog):
+            seen.append(dialog)
+            qtbot.addWidget(dialog)
+            qtbot.keyClicks(dialog.passphrase, "Kunci-Lain-Fiktif-2025")
+            dialog.check()
+            settle(qtbot)
+            return dialog.result()
+
+        monkeypatch.setattr(PassphraseDialog, "exec", fake_exec)
+        assert PassphraseDialog.ask_for_backup(db, other) == (True, "Kunci-Lain-Fiktif-2025")
+        assert seen and str(other) in seen[0].findChildren(type(seen[0].error))[1].text()
+    finally:
+        db.dispose()

@@ -26,27 +26,32 @@ from kesos_desktop.ui.widgets.form import ERROR_STYLE
 from kesos_desktop.ui.widgets.messages import error_text
 
 
-def _try_unlock(url: str, passphrase: str) -> tuple[str | None, str]:
+def _try_unlock(unlock, target: str, passphrase: str) -> tuple[str | None, str]:
     """(unlocked URL, "") or (None, the refusal): a wrong passphrase is an answer, not a failure
     (a failed background task is logged with its traceback)."""
     try:
-        return encryption.unlock(url, passphrase), ""
+        return unlock(target, passphrase), ""
     except encryption.WrongPassphrase as error:
         return None, str(error)
 
 
 class PassphraseDialog(QDialog):
-    def __init__(self, url: str, parent: QWidget | None = None):
+    def __init__(self, url: str, parent: QWidget | None = None, *, backup_file: str = ""):
         super().__init__(parent)
         self.url = url
+        # For an encrypted backup made under another passphrase: check against that file.
+        self.target, self.unlock = (backup_file, encryption.unlock_backup) if backup_file else \
+            (url, encryption.unlock)
         self.unlocked_url: str | None = None
         self.attempts = 0
         self.setWindowTitle(_("{app}: encrypted database").format(app=APP_NAME))
         intro = QLabel(_(
+            "This backup is encrypted with another passphrase than the database's. Enter the "
+            "passphrase in use when it was made (its recovery sheet).") if backup_file else _(
             "The database is encrypted. Enter its passphrase to open it. The head of the facility "
             "keeps it on the recovery sheet."))
         intro.setWordWrap(True)
-        file_label = QLabel(encryption.database_file(url) or "")
+        file_label = QLabel(backup_file or encryption.database_file(url) or "")
         file_label.setStyleSheet("color: palette(mid);")
         file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         file_label.setWordWrap(True)
@@ -79,7 +84,7 @@ class PassphraseDialog(QDialog):
             self._refuse(_("Enter the passphrase."))
             return
         self._busy(True)
-        self.task = (run_in_background(_try_unlock, self.url, text)
+        self.task = (run_in_background(_try_unlock, self.unlock, self.target, text)
                      .owned_by(self).on_success(self._answered).on_failure(self._failed).start())
 
     def _busy(self, busy: bool) -> None:
@@ -115,3 +120,14 @@ class PassphraseDialog(QDialog):
         """The unlocked database URL, or None when the user cancels."""
         dialog = cls(url, parent)
         return dialog.unlocked_url if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    @classmethod
+    def ask_for_backup(cls, db, backup_file, parent: QWidget | None = None) -> tuple[bool, str | None]:
+        """Before a restore: (go on, the backup's own passphrase or None when the database's
+        opens it). (False, None) when the user cancels."""
+        if not encryption.backup_needs_passphrase(db, backup_file):
+            return True, None
+        dialog = cls("", parent, backup_file=str(backup_file))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False, None
+        return True, dialog.unlocked_url

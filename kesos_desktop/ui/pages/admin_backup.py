@@ -67,8 +67,9 @@ def _auto(db, actor, reason: str, progress: Progress | None = None):
     return backup.auto_backup(db, actor, reason, progress_fn(progress))
 
 
-def _restore(db, actor, path, progress: Progress | None = None):
-    return backup.restore_backup(db, actor, path, progress_fn(progress))
+def _restore(db, actor, path, progress: Progress | None = None, backup_passphrase=None):
+    return backup.restore_backup(db, actor, path, progress_fn(progress),
+                                 backup_passphrase=backup_passphrase)
 
 
 def _kind(info: backup.BackupInfo) -> str:
@@ -287,10 +288,16 @@ class BackupTab(QWidget):
         ).format(when=when, facility=info.facility_name or info.name)
         if not Messages.confirm(self, question, _("Restore a backup")):
             return
+        from kesos_desktop.ui.dialogs.passphrase_dialog import PassphraseDialog
+
+        go_on, key = PassphraseDialog.ask_for_backup(self.ctx.db, info.path, self)  # encrypted
+        if not go_on:
+            return
         auto = getattr(self.window(), "auto_backup", None)
         if auto is not None:
             auto.stop()
-        run_in_background(_restore, self.ctx.db, self.ctx.actor, info.path).with_progress(
+        run_in_background(_restore, self.ctx.db, self.ctx.actor, info.path,
+                          backup_passphrase=key).with_progress(
             self, _("Restoring the backup")
         ).on_success(self._restored).on_failure(self._restore_failed).start()
 
