@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from enum import Enum
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QVBoxLayout
 
 from kesos_desktop.domain.enums import AftercareOutcome, FollowUpCondition, FollowUpMethod
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import NotFoundError
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import aftercare, reintegration
 from kesos_desktop.services.aftercare import FollowUpResult, FollowUpRow
@@ -19,9 +20,10 @@ from kesos_desktop.ui.pages.reintegration_widgets import (
     save_buttons,
     text_area,
     to_date,
+    to_qdate,
 )
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
-from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 
 
 class Mode(Enum):
@@ -55,8 +57,6 @@ class FollowUpDialog(QDialog):
                                         date_field(row.due_on if row else None), required=True)
         self.method = self.form.add("method", _("Method"), enum_combo(FollowUpMethod),
                                     required=True)
-        if row is not None:
-            select_data(self.method, row.method)
         if mode == Mode.NEW:
             self.done_check = self.form.add(
                 "already_done", "", QCheckBox(_("Already done (record the result now)")))
@@ -72,17 +72,37 @@ class FollowUpDialog(QDialog):
                 enum_combo(FollowUpCondition, with_blank=_("- choose -")), required=True)
             self.notes = self.form.add("notes", _("Notes"), text_area(None, 3))
             self.next_action = self.form.add("next_action", _("Next action"), text_area(None, 2))
-            if row is not None:
-                select_data(self.condition, row.condition)
-                self.notes.setPlainText(row.notes or "")
-                self.next_action.setPlainText(row.next_action or "")
             self.result_widgets = [self.done_on, self.condition, self.notes, self.next_action]
         buttons = save_buttons(self)
         buttons.accepted.connect(self.save)
         layout.addLayout(self.form)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+        if row is not None:
+            self.load(row)
         self._sync()
+
+    def load(self, row: FollowUpRow) -> None:
+        if self.due_on is not None:
+            self.due_on.setDate(to_qdate(row.due_on))
+        select_data(self.method, row.method)
+        if self.result_widgets:
+            if row.done_on:
+                self.done_on.setDate(to_qdate(row.done_on))
+            select_data(self.condition, row.condition)
+            self.notes.setPlainText(row.notes or "")
+            self.next_action.setPlainText(row.next_action or "")
+
+    def values(self) -> dict:
+        """The form's fields as the row names them, to compare with a newer saved row."""
+        values = {"method": enum_data(self.method, FollowUpMethod)}
+        if self.due_on is not None:
+            values["due_on"] = to_date(self.due_on.date())
+        if self.result_widgets:
+            values.update(done_on=to_date(self.done_on.date()), notes=self.notes.toPlainText(),
+                          condition=enum_data(self.condition, FollowUpCondition),
+                          next_action=self.next_action.toPlainText())
+        return values
 
     def _sync(self) -> None:
         enabled = self.done_check is None or self.done_check.isChecked()
@@ -102,30 +122,41 @@ class FollowUpDialog(QDialog):
         )
 
     def save(self) -> None:
-        db, actor = self.ctx.db, self.ctx.actor
-        try:
-            if self.mode == Mode.RECORD:
-                self.saved, changes = aftercare.record_follow_up(
-                    db, actor, self.row.id, self.follow_up_result(), expected_version=self.row.version)
-            elif self.mode == Mode.RESCHEDULE:
-                self.saved, changes = aftercare.reschedule_follow_up(
-                    db, actor, self.row.id, to_date(self.due_on.date()),
-                    enum_data(self.method, FollowUpMethod), expected_version=self.row.version)
-            else:
-                self.saved, changes = aftercare.add_follow_up(
-                    db, actor, self.admission_id, to_date(self.due_on.date()),
-                    enum_data(self.method, FollowUpMethod), self.follow_up_result())
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                Messages.error(self, str(error))
+        result = save_form(self, self._call_service, self.form,
+                           conflict=None if self.row is None else self._on_conflict())
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.ctx.say(_("Follow-up of {name} saved.").format(name=self.stay.name))
         self.accept()
+
+    def _call_service(self):
+        db, actor, method = self.ctx.db, self.ctx.actor, enum_data(self.method, FollowUpMethod)
+        if self.mode == Mode.RECORD:
+            return aftercare.record_follow_up(
+                db, actor, self.row.id, self.follow_up_result(), expected_version=self.row.version)
+        if self.mode == Mode.RESCHEDULE:
+            return aftercare.reschedule_follow_up(
+                db, actor, self.row.id, to_date(self.due_on.date()), method,
+                expected_version=self.row.version)
+        return aftercare.add_follow_up(db, actor, self.admission_id, to_date(self.due_on.date()),
+                                       method, self.follow_up_result())
+
+    def _on_conflict(self) -> OnConflict:
+        return OnConflict(fetch=self._saved_row, mine=self.values, theirs=asdict,
+                          labels=self.form.labels(*self.values()), adopt=self._adopt,
+                          show=self.load)
+
+    def _saved_row(self) -> FollowUpRow:
+        rows = aftercare.list_follow_ups(self.ctx.db, self.ctx.actor, self.admission_id)
+        found = [r for r in rows if r.id == self.row.id]
+        if not found:
+            raise NotFoundError(_("This follow-up no longer exists."))
+        return found[0]
+
+    def _adopt(self, saved: FollowUpRow) -> None:
+        self.row = saved
 
     @classmethod
     def ask(cls, ctx, admission_id: int, mode: Mode, row: FollowUpRow | None = None,
@@ -167,17 +198,10 @@ class CloseAftercareDialog(QDialog):
         self.setMinimumWidth(520)
 
     def save(self) -> None:
-        try:
-            changes = aftercare.close_aftercare(
-                self.ctx.db, self.ctx.actor, self.admission_id, enum_data(self.outcome, AftercareOutcome),
-                to_date(self.closed_on.date()), expected_version=self.stay.version)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                Messages.error(self, str(error))
-            return
-        except KesosError as error:
-            show_error(self, error)
+        changes = save_form(self, lambda: aftercare.close_aftercare(
+            self.ctx.db, self.ctx.actor, self.admission_id, enum_data(self.outcome, AftercareOutcome),
+            to_date(self.closed_on.date()), expected_version=self.stay.version), self.form)
+        if changes is None:
             return
         self.closed = True
         self.ctx.announce(changes)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout
 
-from kesos_desktop.domain.errors import KesosError, ValidationError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import aftercare
 from kesos_desktop.ui.pages.reintegration_widgets import MUTED, save_buttons
 from kesos_desktop.ui.widgets.form import Form
-from kesos_desktop.ui.widgets.messages import show_error
+from kesos_desktop.ui.widgets.saving import save_form, under
 
 
 def parse_months(text: str) -> list[int] | None:
@@ -52,13 +51,9 @@ class FollowUpScheduleDialog(QDialog):
         if months is None:
             self.form.set_errors({"months": _("Write whole numbers separated by commas.")})
             return
-        try:
-            changes = aftercare.set_schedule(self.ctx.db, self.ctx.actor, months)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors or {"months": str(error)})
-            return
-        except KesosError as error:
-            show_error(self, error)
+        changes = save_form(self, lambda: aftercare.set_schedule(self.ctx.db, self.ctx.actor, months),
+                            self.form, show_message=under(self.form, "months"))
+        if changes is None:
             return
         self.saved = tuple(sorted(months))
         self.ctx.announce(changes)

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import Confidentiality, CounselingStatus, NoteVersionKind
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import KesosError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _, format_date, format_datetime
 from kesos_desktop.services import counseling, counseling_notes
 from kesos_desktop.services.counseling_dto import NoteVersionView, NoteView, SessionRow
 from kesos_desktop.ui.widgets.form import ERROR_STYLE, Form
 from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.saving import in_label, save_form
 
 HIGH_STYLE = "color: #8c1d18; font-weight: 600;"
 
@@ -329,19 +330,13 @@ class AddendumDialog(QDialog):
         self.resize(620, 380)
 
     def save(self) -> None:
-        try:
-            _row, changes = counseling_notes.add_addendum(
-                self.ctx.db, self.ctx.actor, self.session_id, self.body.toPlainText(),
-                self.reason.toPlainText())
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            self.message.setText("" if error.field_errors else str(error))
-            self.message.setVisible(not error.field_errors)
+        self.message.hide()
+        result = save_form(self, lambda: counseling_notes.add_addendum(
+            self.ctx.db, self.ctx.actor, self.session_id, self.body.toPlainText(),
+            self.reason.toPlainText()), self.form, show_message=in_label(self.message))
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
-        self.ctx.announce(changes)
+        self.ctx.announce(result[1])
         self.saved = True
         self.accept()
 

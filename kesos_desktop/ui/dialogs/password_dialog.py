@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
 
-from kesos_desktop.domain.errors import ValidationError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import auth
 from kesos_desktop.ui.widgets.form import Form
+from kesos_desktop.ui.widgets.saving import save_form, under
 
 
 class ChangePasswordDialog(QDialog):
@@ -35,12 +35,12 @@ class ChangePasswordDialog(QDialog):
         if self.new.text() != self.again.text():
             self.form.set_errors({"again": _("The two passwords are not the same.")})
             return
-        try:
+        def change() -> bool:  # the service returns nothing; True tells save_form it went through
             auth.change_own_password(self.ctx.db, self.ctx.actor, self.old.text(), self.new.text())
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors or {"new_password": str(error)})
-            return
-        self.accept()
+            return True
+
+        if save_form(self, change, self.form, show_message=under(self.form, "new_password")):
+            self.accept()
 
     @classmethod
     def ask(cls, ctx, parent: QWidget | None = None) -> bool:

@@ -3,6 +3,7 @@ sessions, skipped holidays and conflicts before saving), and a single session.""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime, QTimer
@@ -36,6 +37,7 @@ from kesos_desktop.services.training_types import (
 )
 from kesos_desktop.ui.widgets.form import Form, date_edit, enum_combo, select_data
 from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 
 WARN_STYLE = "QFrame#warnings { background: #fff4ce; border: 1px solid #e0c56e; border-radius: 4px; }"
 
@@ -197,23 +199,36 @@ class ProgramDialog(QDialog):
     def save(self) -> None:
         if not self.validate():
             return
-        try:
-            if self.detail is None:
-                self.saved, changes = training_programs.create_program(
-                    self.ctx.db, self.ctx.actor, self.value())
-            else:
-                self.saved, changes = training_programs.update_program(
-                    self.ctx.db, self.ctx.actor, self.detail.id, self.value(), self.detail.version)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                show_error(self, error)
+        db, actor, data = self.ctx.db, self.ctx.actor, self.value()
+        if self.detail is None:
+            result = save_form(self, lambda: training_programs.create_program(db, actor, data),
+                               self.form)
+        else:
+            result = save_form(self, lambda: training_programs.update_program(
+                db, actor, self.detail.id, data, self.detail.version), self.form,
+                conflict=self._on_conflict())
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.accept()
+
+    def _on_conflict(self) -> OnConflict:
+        """Compare what staff read: the instructor's name, not a user id."""
+        keys = ("name", "skill_category", "instructor", "place", "start_date", "end_date",
+                "capacity", "target_hours", "min_attendance_pct", "status", "description")
+        labels = self.form.labels(*keys)
+        mine = lambda: {**asdict(self.value()), "instructor": (  # noqa: E731
+            self.instructor.currentText() if self.instructor.currentData() is not None
+            else self.outside_name.text().strip())}
+        theirs = lambda saved: {**asdict(saved.as_input()),  # noqa: E731
+                                "instructor": saved.instructor}
+        return OnConflict(
+            fetch=lambda: training_programs.get_program(self.ctx.db, self.ctx.actor, self.detail.id),
+            mine=mine, theirs=theirs, labels=labels, adopt=self._adopt, show=self._fill)
+
+    def _adopt(self, saved: ProgramDetail) -> None:
+        self.detail = saved
 
     @classmethod
     def ask(cls, ctx, detail: ProgramDetail | None = None, parent=None) -> ProgramDetail | None:
@@ -348,13 +363,12 @@ class ScheduleRuleDialog(QDialog):
             if not Messages.confirm(self, "\n".join(question)):
                 return
             allow = True
-        try:
-            self.created, changes = training_schedule.generate_sessions(
-                self.ctx.db, self.ctx.actor, *self._args(), allow_conflicts=allow,
-                expected_version=self.program.version)
-        except KesosError as error:
-            show_error(self, error)
+        result = save_form(self, lambda: training_schedule.generate_sessions(
+            self.ctx.db, self.ctx.actor, *self._args(), allow_conflicts=allow,
+            expected_version=self.program.version), self.form)
+        if result is None:
             return
+        self.created, changes = result
         self.ctx.announce(changes)
         self.accept()
 
@@ -386,8 +400,7 @@ class SessionDialog(QDialog):
         self.place.setPlaceholderText(program.place or _("The program's place"))
         self.topic = self.form.add("topic", _("Topic"), QLineEdit())
         if row is not None:
-            self.place.setText("" if row.place == program.place else row.place)
-            self.topic.setText(row.topic)
+            self.load(row)
         self.warnings = WarningsBox()
         self.buttons = save_cancel()
         self.buttons.accepted.connect(self.save)
@@ -404,6 +417,17 @@ class SessionDialog(QDialog):
         self.end.timeChanged.connect(self._timer.start)
         self.place.editingFinished.connect(self._timer.start)
         self.check()
+
+    def load(self, row: SessionRow) -> None:
+        self.day.setDate(qdate(row.day))
+        self.start.setTime(qtime(row.start_time))
+        self.end.setTime(qtime(row.end_time))
+        self.place.setText(self._own_place(row))
+        self.topic.setText(row.topic)
+
+    def _own_place(self, row: SessionRow) -> str:
+        """The row gives the effective place; the form holds only a place of its own."""
+        return "" if row.place == self.program.place else row.place
 
     def value(self) -> SessionInput:
         return SessionInput(self.day.date().toPython(), self.start.time().toPython(),
@@ -436,25 +460,31 @@ class SessionDialog(QDialog):
         if warnings and not Messages.confirm(
                 self, _("Save anyway?") + "\n" + "\n".join(warnings)):
             return
-        try:
-            if self.row is None:
-                self.saved, changes = training_schedule.add_session(
-                    self.ctx.db, self.ctx.actor, self.program.id, self.value(),
-                    allow_conflicts=bool(warnings))
-            else:
-                self.saved, changes = training_schedule.update_session(
-                    self.ctx.db, self.ctx.actor, self.row.id, self.value(), self.row.version,
-                    allow_conflicts=bool(warnings))
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                show_error(self, error)
+        db, actor, data, allow = self.ctx.db, self.ctx.actor, self.value(), bool(warnings)
+        if self.row is None:
+            result = save_form(self, lambda: training_schedule.add_session(
+                db, actor, self.program.id, data, allow_conflicts=allow), self.form)
+        else:
+            result = save_form(self, lambda: training_schedule.update_session(
+                db, actor, self.row.id, data, self.row.version, allow_conflicts=allow),
+                self.form, conflict=self._on_conflict())
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.accept()
+
+    def _on_conflict(self) -> OnConflict:
+        keys = ("day", "start_time", "end_time", "place", "topic")
+        theirs = lambda row: {**asdict(row), "place": self._own_place(row)}  # noqa: E731
+        return OnConflict(
+            fetch=lambda: training_schedule.get_session(self.ctx.db, self.ctx.actor, self.row.id),
+            mine=lambda: asdict(self.value()), theirs=theirs,
+            labels=self.form.labels(*keys),
+            adopt=self._adopt, show=self.load)
+
+    def _adopt(self, saved: SessionRow) -> None:
+        self.row = saved
 
     @classmethod
     def ask(cls, ctx, program: ProgramDetail, row: SessionRow | None = None,

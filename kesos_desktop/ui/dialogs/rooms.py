@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import RoomSex
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import NotFoundError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import RoomInput, RoomRow
 from kesos_desktop.i18n import _, format_number
@@ -29,7 +31,7 @@ from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.residents_filters import enum_value
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
-from kesos_desktop.ui.widgets.messages import show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 from kesos_desktop.ui.widgets.table_view import DataTable
 
 FULL_COLOR = "#b3261e"
@@ -72,11 +74,7 @@ class RoomDialog(QDialog):
         self.active = self.form.add("active", "", QCheckBox(_("In use")))
         self.active.setChecked(True)
         if room is not None:
-            self.name.setText(room.name)
-            select_data(self.sex, room.sex)
-            self.capacity.setValue(room.capacity)
-            self.notes.setPlainText(room.notes or "")
-            self.active.setChecked(room.active)
+            self.load(room)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
@@ -87,25 +85,46 @@ class RoomDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(420, 300)
 
-    def save(self) -> None:
-        data = RoomInput(self.name.text(), enum_value(self.sex, RoomSex), self.capacity.value(),
+    def load(self, room: RoomRow) -> None:
+        self.name.setText(room.name)
+        select_data(self.sex, room.sex)
+        self.capacity.setValue(room.capacity)
+        self.notes.setPlainText(room.notes or "")
+        self.active.setChecked(room.active)
+
+    def value(self) -> RoomInput:
+        return RoomInput(self.name.text(), enum_value(self.sex, RoomSex), self.capacity.value(),
                          self.notes.toPlainText(), self.active.isChecked())
-        try:
-            if self.room is None:
-                self.saved, changes = rooms.create_room(self.ctx.db, self.ctx.actor, data)
-            else:
-                self.saved, changes = rooms.update_room(self.ctx.db, self.ctx.actor, self.room.id,
-                                                        data, self.room.version)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                show_error(self, error)
+
+    def save(self) -> None:
+        db, actor, data = self.ctx.db, self.ctx.actor, self.value()
+        if self.room is None:
+            result = save_form(self, lambda: rooms.create_room(db, actor, data), self.form)
+        else:
+            result = save_form(
+                self, lambda: rooms.update_room(db, actor, self.room.id, data, self.room.version),
+                self.form, conflict=self._on_conflict())
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.accept()
+
+    def _on_conflict(self) -> OnConflict:
+        labels = {"name": _("Name"), "sex": _("For"), "capacity": _("Beds"), "notes": _("Notes"),
+                  "active": _("In use")}
+        return OnConflict(fetch=self._saved_room, mine=lambda: asdict(self.value()),
+                          theirs=asdict, labels=labels, adopt=self._adopt, show=self.load)
+
+    def _saved_room(self) -> RoomRow:
+        found = [r for r in rooms.list_rooms(self.ctx.db, self.ctx.actor, include_inactive=True)
+                 if r.id == self.room.id]
+        if not found:
+            raise NotFoundError(_("This room no longer exists."))
+        return found[0]
+
+    def _adopt(self, saved: RoomRow) -> None:
+        self.room = saved
 
     @classmethod
     def ask(cls, ctx, room: RoomRow | None = None, parent: QWidget | None = None) -> RoomRow | None:

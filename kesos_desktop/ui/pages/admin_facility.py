@@ -14,13 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.dto import FacilityProfileDTO
-from kesos_desktop.domain.errors import ConflictError, ValidationError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import facility
 from kesos_desktop.ui.tasks import run_in_background
-from kesos_desktop.ui.widgets.conflict import ConflictChoice, ConflictDialog, differences
 from kesos_desktop.ui.widgets.form import Form
-from kesos_desktop.ui.widgets.messages import show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 
 _TEXT_FIELDS = [
     ("name", True),
@@ -91,27 +89,18 @@ class FacilityProfileTab(QWidget):
     def save(self) -> None:
         if self.profile is None:
             return
-        try:
-            saved, changes = facility.update_profile(self.ctx.db, self.ctx.actor, self.current())
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
+        result = save_form(
+            self, lambda: facility.update_profile(self.ctx.db, self.ctx.actor, self.current()),
+            self.form, conflict=OnConflict(
+                fetch=lambda: facility.get_profile(self.ctx.db, self.ctx.actor),
+                mine=lambda: asdict(self.current()), theirs=asdict, labels=self.labels,
+                adopt=self._adopt, show=self.show_profile))
+        if result is None:
             return
-        except ConflictError as error:
-            self.resolve_conflict(error)
-            return
-        except Exception as error:  # noqa: BLE001 - shown to the user in plain words
-            show_error(self, error)
-            return
+        saved, changes = result
         self.show_profile(saved)
         self.ctx.announce(changes)
         self.ctx.say(_("Facility profile saved."))
 
-    def resolve_conflict(self, error: ConflictError) -> None:
-        """Someone saved the profile meanwhile: compare, then reload or keep these edits."""
-        mine = self.current()
-        theirs = facility.get_profile(self.ctx.db, self.ctx.actor)
-        choice = ConflictDialog.ask(error, differences(asdict(mine), asdict(theirs), self.labels), self)
-        self.profile = theirs
-        if choice == ConflictChoice.RELOAD:
-            self.show_profile(theirs)
-        # KEEP_MINE: the form keeps the user's edits, now based on the saved version
+    def _adopt(self, saved: FacilityProfileDTO) -> None:
+        self.profile = saved

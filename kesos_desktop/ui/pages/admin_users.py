@@ -3,6 +3,8 @@ Users are never deleted (records and the audit log name them)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -18,13 +20,14 @@ from PySide6.QtWidgets import (
 
 from kesos_desktop.domain.dto import UserRow
 from kesos_desktop.domain.enums import Role
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import KesosError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import auth, users
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.form import Form, enum_combo
 from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form, under
 from kesos_desktop.ui.widgets.table_view import DataTable
 
 
@@ -86,14 +89,11 @@ class NewUserDialog(QDialog):
             self.username.text().strip(), self.full_name.text().strip(), self.role.currentData(),
             self.password.text(), self.nip.text().strip() or None, self.supervisor.isChecked(),
         )
-        try:
-            self.created, changes = users.create_user(self.ctx.db, self.ctx.actor, new)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
+        result = save_form(self, lambda: users.create_user(self.ctx.db, self.ctx.actor, new),
+                           self.form)
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.created, changes = result
         self.ctx.announce(changes)
         self.accept()
 
@@ -112,33 +112,43 @@ class EditUserDialog(QDialog):
         self.saved = False
         self.setWindowTitle(_("Edit user {name}").format(name=detail.username))
         self.form = Form()
-        self.full_name = self.form.add("full_name", _("Full name"), QLineEdit(detail.full_name), required=True)
-        self.nip = self.form.add("nip", _("NIP"), QLineEdit(detail.nip or ""))
+        self.full_name = self.form.add("full_name", _("Full name"), QLineEdit(), required=True)
+        self.nip = self.form.add("nip", _("NIP"), QLineEdit())
         self.supervisor = self.form.add(
             "is_supervisor", _("Supervisor"), QCheckBox(_("May read highly confidential notes"))
         )
-        self.supervisor.setChecked(detail.is_supervisor)
         self.supervisor.setEnabled(detail.role == Role.COUNSELOR)
+        self.load(detail)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(_dialog_buttons(self))
         self.setMinimumWidth(440)
 
+    def load(self, detail: users.UserDetail) -> None:
+        self.full_name.setText(detail.full_name)
+        self.nip.setText(detail.nip or "")
+        self.supervisor.setChecked(detail.is_supervisor)
+
+    def values(self) -> dict:
+        return {"full_name": self.full_name.text(), "nip": self.nip.text(),
+                "is_supervisor": self.supervisor.isChecked()}
+
     def save(self) -> None:
-        try:
-            _detail, changes = users.update_user(
-                self.ctx.db, self.ctx.actor, self.detail.id, self.full_name.text(),
-                self.nip.text(), self.supervisor.isChecked(), expected_version=self.detail.version,
-            )
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
+        result = save_form(self, lambda: users.update_user(
+            self.ctx.db, self.ctx.actor, self.detail.id, self.full_name.text(),
+            self.nip.text(), self.supervisor.isChecked(), expected_version=self.detail.version,
+        ), self.form, conflict=OnConflict(
+            fetch=lambda: users.get_user(self.ctx.db, self.ctx.actor, self.detail.id),
+            mine=self.values, theirs=asdict, labels=self.form.labels(),
+            adopt=self._adopt, show=self.load))
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
-        self.ctx.announce(changes)
+        self.ctx.announce(result[1])
         self.saved = True
         self.accept()
+
+    def _adopt(self, saved: users.UserDetail) -> None:
+        self.detail = saved
 
     @classmethod
     def ask(cls, ctx, detail: users.UserDetail, parent=None) -> bool:
@@ -171,13 +181,10 @@ class ResetPasswordDialog(QDialog):
         if self.password.text() != self.again.text():
             self.form.set_errors({"again": _("The two passwords are not the same.")})
             return
-        try:
-            changes = users.reset_password(self.ctx.db, self.ctx.actor, self.user.id, self.password.text())
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors or {"password": str(error)})
-            return
-        except KesosError as error:
-            show_error(self, error)
+        changes = save_form(self, lambda: users.reset_password(
+            self.ctx.db, self.ctx.actor, self.user.id, self.password.text()), self.form,
+            show_message=under(self.form, "password"))
+        if changes is None:
             return
         self.ctx.announce(changes)
         self.accept()

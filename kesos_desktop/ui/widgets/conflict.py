@@ -6,6 +6,7 @@ keeps their own edits on top of it, having seen every field that differs.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import Enum
 
 from PySide6.QtWidgets import (
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kesos_desktop.domain.enums import LabeledEnum
 from kesos_desktop.domain.errors import ConflictError
-from kesos_desktop.i18n import _
+from kesos_desktop.i18n import _, format_date, format_datetime
 
 
 class ConflictChoice(Enum):
@@ -78,7 +80,29 @@ class ConflictDialog(QDialog):
 def differences(mine: dict, theirs: dict, labels: dict[str, str]) -> list[tuple[str, str, str]]:
     """(label, my value, saved value) for every labelled field whose values differ."""
     return [
-        (labels[key], str(mine.get(key, "")), str(theirs.get(key, "")))
+        (labels[key], display(mine.get(key)), display(theirs.get(key)))
         for key in labels
-        if mine.get(key) != theirs.get(key)
+        if _same_kind(mine.get(key)) != _same_kind(theirs.get(key))
     ]
+
+
+def _same_kind(value):
+    """Text boxes give "" where the record has None: that is no difference."""
+    return None if value == "" else value
+
+
+def display(value) -> str:
+    """A value as staff read it: labels, not codes; dates as dd/mm/yyyy; yes/no."""
+    if value is None:
+        return ""
+    if isinstance(value, LabeledEnum):
+        return value.label
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value, "short")
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(display(item) for item in value)
+    return str(value)

@@ -28,6 +28,7 @@ class Form(QFormLayout):
         self.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.fields: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
+        self._labels: dict[str, str] = {}
 
     def add(self, key: str, label: str, widget: QWidget, required: bool = False) -> QWidget:
         holder = QWidget()
@@ -48,6 +49,7 @@ class Form(QFormLayout):
         self.addRow(caption, holder)
         self.fields[key] = widget
         self._errors[key] = error
+        self._labels[key] = label
         return widget
 
     def set_error(self, key: str, message: str | None) -> None:
@@ -63,6 +65,10 @@ class Form(QFormLayout):
 
     def clear_errors(self) -> None:
         self.set_errors({})
+
+    def labels(self, *keys: str) -> dict[str, str]:
+        """{key: label} of the named fields (all that have a label when none are named)."""
+        return {key: self._labels[key] for key in keys or self._labels if self._labels[key]}
 
     def error_text(self, key: str) -> str:
         label = self._errors.get(key)
