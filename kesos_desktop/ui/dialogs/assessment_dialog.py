@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import AssessmentDomain
-from kesos_desktop.domain.errors import KesosError, ValidationError
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import assessment
 from kesos_desktop.services.counseling_dto import (
@@ -34,7 +33,8 @@ from kesos_desktop.services.counseling_dto import (
     StayRef,
 )
 from kesos_desktop.ui.widgets.form import ERROR_STYLE, date_edit, select_data
-from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.messages import Messages
+from kesos_desktop.ui.widgets.saving import OnConflict, in_label, save_form
 
 MUTED = "color: #5f6b66;"
 
@@ -171,28 +171,53 @@ class AssessmentDialog(QDialog):
         for label in self.errors.values():
             label.hide()
         self.message.hide()
-        try:
-            if self.existing is None:
-                self.saved, changes = assessment.create_assessment(self.ctx.db, self.ctx.actor, self.data())
-            else:
-                row = self.existing.assessment
-                self.saved, changes = assessment.update_assessment(
-                    self.ctx.db, self.ctx.actor, row.id, self.data(), row.version)
-        except ValidationError as error:
-            for key, text in error.field_errors.items():
-                label = self.errors.get(key) or self.message
-                label.setText(text)
-                label.show()
-            if not error.field_errors:
-                self.message.setText(str(error))
-                self.message.show()
+        db, actor, data = self.ctx.db, self.ctx.actor, self.data()
+        if self.existing is None:
+            result = save_form(self, lambda: assessment.create_assessment(db, actor, data),
+                               show_errors=self._show_errors, show_message=in_label(self.message))
+        else:
+            row = self.existing.assessment
+            result = save_form(
+                self, lambda: assessment.update_assessment(db, actor, row.id, data, row.version),
+                show_errors=self._show_errors, show_message=in_label(self.message),
+                conflict=OnConflict(
+                    fetch=lambda: assessment.read_assessment(db, actor, row.id),
+                    mine=lambda: self._flat(self.data()),
+                    theirs=lambda saved: self._flat(as_input(saved)), labels=self._labels(),
+                    adopt=self._adopt, show=self._fill))
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self._clean = True
         self.accept()
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for key, text in errors.items():
+            in_label(self.errors.get(key) or self.message)(text)
+
+    @staticmethod
+    def _flat(data: AssessmentInput) -> dict:
+        """One value a field, keyed as in ``_labels``, to compare with a newer saved version."""
+        values = {"assessed_on": data.assessed_on, "needs": data.needs or "",
+                  "strengths": data.strengths or "", "recommendations": data.recommendations or ""}
+        for domain in AssessmentDomain:
+            values[f"score_{domain.value}"] = data.scores.get(domain)
+            values[f"narrative_{domain.value}"] = data.narratives.get(domain, "")
+        return values
+
+    @staticmethod
+    def _labels() -> dict[str, str]:
+        labels = {"assessed_on": _("Date of assessment")}
+        for domain in AssessmentDomain:
+            labels[f"score_{domain.value}"] = domain.label
+            labels[f"narrative_{domain.value}"] = _("{domain}: narrative").format(domain=domain.label)
+        labels.update(needs=_("Needs"), strengths=_("Strengths"),
+                      recommendations=_("Recommendations"))
+        return labels
+
+    def _adopt(self, saved: AssessmentNarratives) -> None:
+        self.existing = saved
 
     def reject(self) -> None:
         if not self._clean and not Messages.confirm(
@@ -205,6 +230,15 @@ class AssessmentDialog(QDialog):
             parent=None) -> AssessmentRow | None:
         dialog = cls(ctx, stay, existing, parent)
         return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def as_input(texts: AssessmentNarratives) -> AssessmentInput:
+    row = texts.assessment
+    return AssessmentInput(
+        admission_id=row.admission_id, assessed_on=row.assessed_on,
+        scores={s.domain: s.score for s in row.scores if s.score is not None},
+        narratives={d: t for d, t in texts.narratives if t.strip()}, needs=texts.needs,
+        strengths=texts.strengths, recommendations=texts.recommendations)
 
 
 def assessment_html(row: AssessmentRow, texts: AssessmentNarratives | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import FamilyReadiness
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import NotFoundError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import reintegration, reintegration_visits
 from kesos_desktop.services.reintegration_visits import HomeVisitDTO, HomeVisitInput
@@ -26,9 +28,11 @@ from kesos_desktop.ui.pages.reintegration_widgets import (
     save_buttons,
     text_area,
     to_date,
+    to_qdate,
 )
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
-from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.messages import Messages
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 from kesos_desktop.ui.widgets.table_view import DataTable
 
 
@@ -59,11 +63,7 @@ class HomeVisitDialog(QDialog):
         )
         self.next_steps = self.form.add("next_steps", _("Next steps"), text_area(None, 3))
         if visit:
-            self.visitors.setText(visit.visitors)
-            self.people_met.setText(visit.people_met or "")
-            self.findings.setPlainText(visit.findings or "")
-            select_data(self.readiness, visit.family_readiness)
-            self.next_steps.setPlainText(visit.next_steps or "")
+            self.load(visit)
         else:
             self.visitors.setText(ctx.actor.full_name)
         buttons = save_buttons(self)
@@ -73,6 +73,14 @@ class HomeVisitDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(buttons)
         self.setMinimumWidth(600)
+
+    def load(self, visit: HomeVisitDTO) -> None:
+        self.visited_on.setDate(to_qdate(visit.visited_on))
+        self.visitors.setText(visit.visitors)
+        self.people_met.setText(visit.people_met or "")
+        self.findings.setPlainText(visit.findings or "")
+        select_data(self.readiness, visit.family_readiness)
+        self.next_steps.setPlainText(visit.next_steps or "")
 
     def data(self) -> HomeVisitInput:
         return HomeVisitInput(
@@ -85,25 +93,32 @@ class HomeVisitDialog(QDialog):
         )
 
     def save(self) -> None:
-        db, actor = self.ctx.db, self.ctx.actor
-        try:
-            if self.visit is None:
-                self.saved, changes = reintegration_visits.add_home_visit(
-                    db, actor, self.admission_id, self.data())
-            else:
-                self.saved, changes = reintegration_visits.update_home_visit(
-                    db, actor, self.visit.id, self.data(), expected_version=self.visit.version)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                Messages.error(self, str(error))
+        db, actor, data = self.ctx.db, self.ctx.actor, self.data()
+        if self.visit is None:
+            result = save_form(self, lambda: reintegration_visits.add_home_visit(
+                db, actor, self.admission_id, data), self.form)
+        else:
+            result = save_form(self, lambda: reintegration_visits.update_home_visit(
+                db, actor, self.visit.id, data, expected_version=self.visit.version), self.form,
+                conflict=OnConflict(fetch=self._saved_visit, mine=lambda: asdict(self.data()),
+                                    theirs=asdict, labels=self.form.labels(),
+                                    adopt=self._adopt, show=self.load))
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.ctx.say(_("Home visit of {name} saved.").format(name=self.stay.name))
         self.accept()
+
+    def _saved_visit(self) -> HomeVisitDTO:
+        visits = reintegration_visits.list_home_visits(self.ctx.db, self.ctx.actor, self.admission_id)
+        found = [v for v in visits if v.id == self.visit.id]
+        if not found:
+            raise NotFoundError(_("This home visit no longer exists."))
+        return found[0]
+
+    def _adopt(self, saved: HomeVisitDTO) -> None:
+        self.visit = saved
 
     @classmethod
     def ask(cls, ctx, admission_id: int, visit: HomeVisitDTO | None = None,

@@ -39,7 +39,7 @@ from kesos_desktop.domain.enums import (
     ServiceLevel,
     WorkerRole,
 )
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import KesosError
 from kesos_desktop.i18n import _, format_datetime
 from kesos_desktop.services import counseling
 from kesos_desktop.services.counseling_dto import (
@@ -52,6 +52,7 @@ from kesos_desktop.services.counseling_dto import (
 from kesos_desktop.ui.dialogs.note_editor_pickers import StayPicker
 from kesos_desktop.ui.widgets.form import ERROR_STYLE, Form, date_edit, enum_combo, select_data
 from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.saving import save_form
 
 DEFAULT_LEVEL = {
     CounselingType.INDIVIDUAL: ServiceLevel.MICRO,
@@ -369,21 +370,20 @@ class NoteEditorDialog(QDialog):
     def save(self) -> None:
         self.form.clear_errors()
         self._show_errors({}, "")
-        try:
-            data, note = self.session_input(), self.note_input()
-            if self.row is None:
-                self.saved, changes = counseling.create_session(self.ctx.db, self.ctx.actor, data, note)
-            else:
-                expected = self.view.latest_version_no if self.view is not None else None
-                self.saved, changes = counseling.update_session(
-                    self.ctx.db, self.ctx.actor, self.row.id, data, self.row.version, note=note,
-                    expected_note_version=expected)
-        except ValidationError as error:
-            self._show_errors(error.field_errors, str(error))
+        db, actor, data, note = self.ctx.db, self.ctx.actor, self.session_input(), self.note_input()
+        if self.row is None:
+            save = lambda: counseling.create_session(db, actor, data, note)  # noqa: E731
+        else:
+            expected = self.view.latest_version_no if self.view is not None else None
+            save = lambda: counseling.update_session(  # noqa: E731
+                db, actor, self.row.id, data, self.row.version, note=note,
+                expected_note_version=expected)
+        # a note changed meanwhile is never merged here: the user is told to reopen it
+        result = save_form(self, save, show_errors=lambda errors: self._show_errors(errors, ""),
+                           show_message=lambda text: self._show_errors({}, text))
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self._clean = True
         self.accept()
@@ -395,8 +395,7 @@ class NoteEditorDialog(QDialog):
         self.body_error.setVisible(bool(body))
         shown = set(self.form.fields) | {"body", "observations"}
         extra = [text for key, text in errors.items() if key not in shown]
-        text = " ".join([message, *extra]) if (message and not errors) or extra else (
-            message if errors else "")
+        text = " ".join(t for t in (message, *extra) if t)
         self.message.setText(text)
         self.message.setVisible(bool(text))
 

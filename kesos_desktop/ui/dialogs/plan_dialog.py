@@ -3,6 +3,7 @@ the earlier version stays as it was). Goals per domain, ATENSI services, respons
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 from PySide6.QtCore import QDate
@@ -27,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import AssessmentDomain, AtensiService, GoalStatus
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import KesosError, NotFoundError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import counseling, plans
 from kesos_desktop.services.counseling_dto import GoalInput, PlanInput, PlanView, StayRef
 from kesos_desktop.ui.widgets.form import ERROR_STYLE, Form, date_edit, enum_combo, select_data
 from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, in_label, save_form
 
 GOAL_DOMAIN, GOAL_TEXT, GOAL_TARGET, GOAL_STATUS, GOAL_PROGRESS = range(5)
 
@@ -214,28 +216,60 @@ class PlanDialog(QDialog):
         self.form.clear_errors()
         for label in (self.goals_error, self.reason_error, self.message):
             label.hide()
-        try:
-            if self.current is None:
-                self.saved, changes = plans.create_plan(self.ctx.db, self.ctx.actor, self.data())
-            else:
-                self.saved, changes = plans.revise_plan(
-                    self.ctx.db, self.ctx.actor, self.data(), self.reason.toPlainText(),
-                    self.current.plan_version)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            for key, label in (("goals", self.goals_error), ("reason", self.reason_error)):
-                if key in error.field_errors:
-                    label.setText(error.field_errors[key])
-                    label.show()
-            if not error.field_errors or "admission_id" in error.field_errors:
-                self.message.setText(error.field_errors.get("admission_id", str(error)))
-                self.message.show()
+        db, actor, data = self.ctx.db, self.ctx.actor, self.data()
+        if self.current is None:
+            save, conflict = (lambda: plans.create_plan(db, actor, data)), None
+        else:
+            save = lambda: plans.revise_plan(  # noqa: E731
+                db, actor, data, self.reason.toPlainText(), self.current.plan_version)
+            conflict = OnConflict(
+                fetch=self._saved_plan, mine=lambda: self._values(self.data()),
+                theirs=self._values, labels=self.form.labels(
+                    "responsible_id", "review_on", "services") | {"goals": _("Goals")},
+                adopt=self._adopt, show=self._reload)
+        result = save_form(self, save, show_errors=self._show_errors,
+                           show_message=in_label(self.message), conflict=conflict)
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.accept()
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        self.form.set_errors(errors)
+        for key, label in (("goals", self.goals_error), ("reason", self.reason_error),
+                           ("admission_id", self.message)):
+            if key in errors:
+                in_label(label)(errors[key])
+
+    def _values(self, plan: PlanInput | PlanView) -> dict:
+        """The plan as staff compare it: the worker by name, services and goals as text."""
+        if isinstance(plan, PlanView):
+            responsible = plan.responsible_name
+        else:
+            responsible = self.responsible.itemText(self.responsible.findData(plan.responsible_id))
+        return {"responsible_id": responsible, "review_on": plan.review_on,
+                "services": [s for s in AtensiService if s in plan.services],
+                "goals": [f"{g.domain.label}: {g.description}" for g in plan.goals]}
+
+    def _saved_plan(self) -> PlanView:
+        plan = plans.current_plan(self.ctx.db, self.ctx.actor, self.stay.admission_id)
+        if plan is None:
+            raise NotFoundError(_("This intervention plan no longer exists."))
+        return plan
+
+    def _adopt(self, saved: PlanView) -> None:
+        """The next save becomes a revision of the version saved meanwhile."""
+        self.current = saved
+        self.setWindowTitle(
+            _("Revise the intervention plan (version {n})").format(n=saved.plan_version + 1))
+
+    def _reload(self, saved: PlanView) -> None:
+        self.goals.setRowCount(0)
+        for box in self.services.values():
+            box.setChecked(False)
+        self.has_review.setChecked(False)
+        self._fill(saved)
 
     def reject(self) -> None:
         if Messages.confirm(self, _("Close without saving? What you typed will be lost.")):
@@ -277,20 +311,31 @@ class GoalProgressDialog(QDialog):
         self.resize(560, 320)
 
     def save(self) -> None:
-        try:
-            self.saved, changes = plans.update_goal(
-                self.ctx.db, self.ctx.actor, self.goal.id, self.status.currentData(),
-                self.progress.toPlainText(), self.plan.version)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                show_error(self, error)
+        result = save_form(self, lambda: plans.update_goal(
+            self.ctx.db, self.ctx.actor, self.goal.id, self.status.currentData(),
+            self.progress.toPlainText(), self.plan.version), self.form, conflict=OnConflict(
+                fetch=lambda: plans.get_plan(self.ctx.db, self.ctx.actor, self.plan.id),
+                mine=lambda: {"status": self.status.currentData(),
+                              "progress_notes": self.progress.toPlainText()},
+                theirs=lambda plan: asdict(self._goal_of(plan)),
+                labels=self.form.labels("status", "progress_notes"),
+                adopt=self._adopt, show=self._show))
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.accept()
+
+    def _goal_of(self, plan: PlanView):
+        return next(g for g in plan.goals if g.id == self.goal.id)
+
+    def _adopt(self, plan: PlanView) -> None:
+        self.plan = plan
+
+    def _show(self, plan: PlanView) -> None:
+        goal = self._goal_of(plan)
+        select_data(self.status, goal.status)
+        self.progress.setPlainText(goal.progress_notes or "")
 
     @classmethod
     def ask(cls, ctx, plan: PlanView, goal_index: int, parent=None) -> PlanView | None:

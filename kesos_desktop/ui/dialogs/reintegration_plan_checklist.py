@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import ReadinessStatus
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import KesosError, NotFoundError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _
 from kesos_desktop.services import reintegration
@@ -30,10 +30,12 @@ from kesos_desktop.ui.pages.reintegration_widgets import (
     enum_data,
     save_buttons,
     to_date,
+    to_qdate,
     worker_combo,
 )
 from kesos_desktop.ui.widgets.form import Form, select_data
 from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 from kesos_desktop.ui.widgets.table_view import DataTable
 
 
@@ -102,25 +104,52 @@ class ReadinessItemDialog(QDialog):
 
     def save(self) -> None:
         status = enum_data(self.status, ReadinessStatus)
-        try:
-            self.saved, changes = reintegration.set_readiness(
-                self.ctx.db, self.ctx.actor, self.stay.admission_id, self.item.item, status,
-                done_on=to_date(self.done_on.date()) if status == ReadinessStatus.DONE else None,
-                done_by_id=self.done_by.currentData(),
-                na_reason=self.na_reason.text(),
-                expected_version=self.item.version or None,
-                today=date.today(),
-            )
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                Messages.error(self, str(error))
+        result = save_form(self, lambda: reintegration.set_readiness(
+            self.ctx.db, self.ctx.actor, self.stay.admission_id, self.item.item, status,
+            done_on=to_date(self.done_on.date()) if status == ReadinessStatus.DONE else None,
+            done_by_id=self.done_by.currentData(),
+            na_reason=self.na_reason.text(),
+            expected_version=self.item.version or None,
+            today=date.today(),
+        ), self.form, conflict=OnConflict(
+            fetch=self._saved_item, mine=self.values, theirs=self._values_of,
+            labels=self.form.labels(), adopt=self._adopt, show=self.load))
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.accept()
+
+    def load(self, item: ReadinessItemDTO) -> None:
+        select_data(self.status, item.status)
+        if item.done_on:
+            self.done_on.setDate(to_qdate(item.done_on))
+        select_data(self.done_by, item.done_by_id)
+        self.na_reason.setText(item.na_reason or "")
+
+    def values(self) -> dict:
+        """What the form says, as staff read it (who did it by name)."""
+        status = enum_data(self.status, ReadinessStatus)
+        done = status == ReadinessStatus.DONE
+        return {"status": status, "done_on": to_date(self.done_on.date()) if done else None,
+                "done_by_id": self.done_by.currentText() if done else None,
+                "na_reason": self.na_reason.text() if status == ReadinessStatus.NOT_APPLICABLE
+                else None}
+
+    @staticmethod
+    def _values_of(item: ReadinessItemDTO) -> dict:
+        return {"status": item.status, "done_on": item.done_on, "done_by_id": item.done_by,
+                "na_reason": item.na_reason}
+
+    def _saved_item(self) -> ReadinessItemDTO:
+        plan = reintegration.get_plan(self.ctx.db, self.ctx.actor, self.stay.admission_id)
+        found = [i for i in plan.items if i.item == self.item.item] if plan else []
+        if not found:
+            raise NotFoundError(_("This reintegration plan no longer exists."))
+        return found[0]
+
+    def _adopt(self, saved: ReadinessItemDTO) -> None:
+        self.item = saved
 
     @classmethod
     def ask(cls, ctx, stay, item: ReadinessItemDTO, workers, parent=None,

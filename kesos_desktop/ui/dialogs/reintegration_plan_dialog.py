@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout
 
 from kesos_desktop.domain.enums import DestinationType
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import NotFoundError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import reintegration
 from kesos_desktop.services.reintegration import PlanDTO, PlanInput
@@ -19,7 +21,7 @@ from kesos_desktop.ui.pages.reintegration_widgets import (
     worker_combo,
 )
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
-from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 
 
 class ReintegrationPlanDialog(QDialog):
@@ -53,11 +55,7 @@ class ReintegrationPlanDialog(QDialog):
             worker_combo(workers, plan.responsible_id if plan else ctx.actor.id, _("- nobody yet -")),
         )
         if plan:
-            select_data(self.destination, plan.destination_type)
-            self.address.setText(plan.destination_address or "")
-            self.address.setCursorPosition(0)
-            self.contacts.setPlainText(plan.contact_persons or "")
-            self.target.setDate(optional_date_field(plan.target_date).date())
+            self.load(plan)
 
         buttons = save_buttons(self)
         buttons.accepted.connect(self.save)
@@ -66,6 +64,14 @@ class ReintegrationPlanDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(buttons)
         self.setMinimumWidth(640)
+
+    def load(self, plan: PlanDTO) -> None:
+        select_data(self.destination, plan.destination_type)
+        self.address.setText(plan.destination_address or "")
+        self.address.setCursorPosition(0)
+        self.contacts.setPlainText(plan.contact_persons or "")
+        self.target.setDate(optional_date_field(plan.target_date).date())
+        select_data(self.responsible, plan.responsible_id)
 
     def data(self) -> PlanInput:
         return PlanInput(
@@ -77,22 +83,34 @@ class ReintegrationPlanDialog(QDialog):
         )
 
     def save(self) -> None:
-        try:
-            self.saved, changes = reintegration.save_plan(
-                self.ctx.db, self.ctx.actor, self.admission_id, self.data(),
-                expected_version=self.plan.version if self.plan else None,
-            )
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                Messages.error(self, str(error))
+        result = save_form(self, lambda: reintegration.save_plan(
+            self.ctx.db, self.ctx.actor, self.admission_id, self.data(),
+            expected_version=self.plan.version if self.plan else None,
+        ), self.form, conflict=self._on_conflict() if self.plan else None)
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.ctx.say(_("Reintegration plan of {name} saved.").format(name=self.stay.name))
         self.accept()
+
+    def _on_conflict(self) -> OnConflict:
+        """Compare the responsible worker by name, as staff see it."""
+        mine = lambda: {**asdict(self.data()), "responsible_id": (  # noqa: E731
+            self.responsible.currentText() if self.responsible.currentData() else None)}
+        theirs = lambda plan: {**asdict(plan), "responsible_id": plan.responsible}  # noqa: E731
+        return OnConflict(
+            fetch=self._saved_plan, mine=mine, theirs=theirs, labels=self.form.labels(),
+            adopt=self._adopt, show=self.load)
+
+    def _saved_plan(self) -> PlanDTO:
+        plan = reintegration.get_plan(self.ctx.db, self.ctx.actor, self.admission_id)
+        if plan is None:
+            raise NotFoundError(_("This reintegration plan no longer exists."))
+        return plan
+
+    def _adopt(self, saved: PlanDTO) -> None:
+        self.plan = saved
 
     @classmethod
     def ask(cls, ctx, admission_id: int, parent=None) -> PlanDTO | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from datetime import date
 
 from PySide6.QtWidgets import (
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import TerminationReason
-from kesos_desktop.domain.errors import KesosError, ValidationError
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import aftercare, reintegration, termination
 from kesos_desktop.services.termination import (
@@ -39,7 +39,8 @@ from kesos_desktop.ui.pages.reintegration_widgets import (
     to_qdate,
 )
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
-from kesos_desktop.ui.widgets.messages import Messages, show_error
+from kesos_desktop.ui.widgets.messages import Messages
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 
 
 def _line(max_length: int, placeholder: str = "") -> QLineEdit:
@@ -205,28 +206,40 @@ class TerminationDialog(QDialog):
         select_data(self.reason, data.reason)
         self.terminated_on.setEnabled(False)
         self.reason.setEnabled(False)
+        self._fill_handover(data)
+        after_box.hide()
+        self.effects.hide()
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+
+    def _fill_handover(self, data) -> None:
+        """``data``: anything with the HandoverDetails fields (the saved berita acara)."""
         for edit, value in ((self.destination, data.destination), (self.received_by, data.received_by),
                             (self.relationship, data.relationship), (self.id_number, data.id_number),
                             (self.witness, data.witness), (self.witness2, data.witness2)):
             edit.setText(value or "")
             edit.setCursorPosition(0)
         self.notes.setPlainText(data.notes or "")
-        after_box.hide()
-        self.effects.hide()
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+
+    def _handover_conflict(self) -> OnConflict:
+        """Someone changed the stay meanwhile: compare the handover fields, reload or keep."""
+        keys = [f.name for f in fields(HandoverDetails)]
+        labels = {**self.stay_form.labels(*keys[:2]), **self.handover_form.labels(*keys[2:])}
+        return OnConflict(
+            fetch=lambda: (reintegration.get_stay(self.ctx.db, self.ctx.actor, self.admission_id),
+                           termination.handover_data(self.ctx.db, self.ctx.actor, self.admission_id)),
+            mine=lambda: asdict(self.data().handover),
+            theirs=lambda saved: {key: getattr(saved[1], key) for key in keys},
+            labels=labels, adopt=self._adopt_stay, show=lambda saved: self._fill_handover(saved[1]))
+
+    def _adopt_stay(self, saved) -> None:
+        self.stay = saved[0]
 
     def save_handover(self) -> None:
-        try:
-            changes = termination.update_handover(
-                self.ctx.db, self.ctx.actor, self.admission_id, self.data().handover,
-                expected_version=self.stay.version)
-        except ValidationError as error:
-            self.show_errors(error.field_errors)
-            if not error.field_errors:
-                Messages.error(self, str(error))
-            return
-        except KesosError as error:
-            show_error(self, error)
+        changes = save_form(self, lambda: termination.update_handover(
+            self.ctx.db, self.ctx.actor, self.admission_id, self.data().handover,
+            expected_version=self.stay.version), show_errors=self.show_errors,
+            conflict=self._handover_conflict())
+        if changes is None:
             return
         self.corrected = True
         self.ctx.announce(changes)
@@ -243,19 +256,14 @@ class TerminationDialog(QDialog):
                 name=self.stay.name, date=format_date(data.terminated_on), reason=data.reason.label)
             if not Messages.confirm(self, question, _("Termination")):
                 return
-        try:
-            self.result_, changes = termination.terminate(
-                self.ctx.db, self.ctx.actor, self.admission_id, data,
-                expected_version=self.stay.version,
-            )
-        except ValidationError as error:
-            self.show_errors(error.field_errors)
-            if not error.field_errors:
-                Messages.error(self, str(error))
+        # a stay changed meanwhile is not terminated on top of it: the user reopens and looks
+        result = save_form(self, lambda: termination.terminate(
+            self.ctx.db, self.ctx.actor, self.admission_id, data,
+            expected_version=self.stay.version,
+        ), show_errors=self.show_errors)
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.result_, changes = result
         self.ctx.announce(changes)
         result = self.result_
         message = _("{name} terminated.").format(name=result.name)

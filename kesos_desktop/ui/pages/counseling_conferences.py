@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import KesosError, NotFoundError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import counseling_conferences as conferences
 from kesos_desktop.services.counseling_dto import ConferenceInput, ConferenceRow, StayRef
 from kesos_desktop.ui.widgets.form import Form, date_edit, select_data
 from kesos_desktop.ui.widgets.messages import show_error
+from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 
 
 class ConferenceDialog(QDialog):
@@ -62,11 +63,7 @@ class ConferenceDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if person.id in chosen else Qt.CheckState.Unchecked)
             self.attendees.addItem(item)
         if existing is not None:
-            self.held_on.setDate(QDate(existing.held_on.year, existing.held_on.month, existing.held_on.day))
-            self.decisions.setPlainText(existing.decisions)
-            index = self.led_by.findText(existing.led_by_name or "")
-            if index > 0:
-                self.led_by.setCurrentIndex(index)
+            self.load(existing)
         else:
             select_data(self.led_by, ctx.actor.id)
         buttons = QDialogButtonBox(
@@ -82,6 +79,30 @@ class ConferenceDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(640, 560)
 
+    def load(self, row: ConferenceRow) -> None:
+        self.held_on.setDate(QDate(row.held_on.year, row.held_on.month, row.held_on.day))
+        self.decisions.setPlainText(row.decisions)
+        index = self.led_by.findText(row.led_by_name or "")
+        self.led_by.setCurrentIndex(max(index, 0))
+        chosen = {a.id for a in row.attendees}
+        for i in range(self.attendees.count()):
+            item = self.attendees.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
+                               else Qt.CheckState.Unchecked)
+
+    def values(self) -> dict:
+        """The form as staff compare it: people by name."""
+        checked = [self.attendees.item(i) for i in range(self.attendees.count())]
+        return {"held_on": self.data().held_on, "decisions": self.decisions.toPlainText(),
+                "led_by_id": self.led_by.currentText() if self.led_by.currentData() else None,
+                "attendee_ids": sorted(item.text() for item in checked
+                                       if item.checkState() == Qt.CheckState.Checked)}
+
+    @staticmethod
+    def values_of(row: ConferenceRow) -> dict:
+        return {"held_on": row.held_on, "decisions": row.decisions, "led_by_id": row.led_by_name,
+                "attendee_ids": sorted(a.full_name for a in row.attendees)}
+
     def data(self) -> ConferenceInput:
         day = self.held_on.date()
         attendees = tuple(
@@ -94,22 +115,30 @@ class ConferenceDialog(QDialog):
 
     def save(self) -> None:
         self.form.clear_errors()
-        try:
-            if self.existing is None:
-                self.saved, changes = conferences.create_conference(self.ctx.db, self.ctx.actor, self.data())
-            else:
-                self.saved, changes = conferences.update_conference(
-                    self.ctx.db, self.ctx.actor, self.existing.id, self.data(), self.existing.version)
-        except ValidationError as error:
-            self.form.set_errors(error.field_errors)
-            if not error.field_errors:
-                show_error(self, error)
+        db, actor, data = self.ctx.db, self.ctx.actor, self.data()
+        if self.existing is None:
+            result = save_form(self, lambda: conferences.create_conference(db, actor, data), self.form)
+        else:
+            result = save_form(self, lambda: conferences.update_conference(
+                db, actor, self.existing.id, data, self.existing.version), self.form,
+                conflict=OnConflict(fetch=self._saved_row, mine=self.values, theirs=self.values_of,
+                                    labels=self.form.labels(), adopt=self._adopt, show=self.load))
+        if result is None:
             return
-        except KesosError as error:
-            show_error(self, error)
-            return
+        self.saved, changes = result
         self.ctx.announce(changes)
         self.accept()
+
+    def _saved_row(self) -> ConferenceRow:
+        rows = conferences.list_conferences(self.ctx.db, self.ctx.actor, self.stay.admission_id,
+                                            limit=1000)
+        found = [r for r in rows if r.id == self.existing.id]
+        if not found:
+            raise NotFoundError(_("This case conference no longer exists."))
+        return found[0]
+
+    def _adopt(self, saved: ConferenceRow) -> None:
+        self.existing = saved
 
     @classmethod
     def ask(cls, ctx, stay: StayRef, existing: ConferenceRow | None = None, parent=None):
