@@ -232,10 +232,10 @@ def load(db: Database, actor: Actor, today: date | None = None) -> DashboardData
 
 def _without_consent(session: Session) -> int:
     """Current residents without a consent on record (flagged until someone records it)."""
-    from kesos_desktop.services.consent import active_consent_exists
+    from kesos_desktop.services.consent import consented_people
 
     return _count(session, sa.select(sa.func.count(Admission.id))
-                  .where(_open(), ~active_consent_exists(Admission.resident_id)))
+                  .where(_open(), Admission.resident_id.not_in(consented_people())))
 
 
 @requires(Action.FACILITY_VIEW)

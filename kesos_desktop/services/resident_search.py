@@ -31,7 +31,7 @@ from kesos_desktop.domain.resident_dto import (
     SortKey,
 )
 from kesos_desktop.domain.validation import age_on
-from kesos_desktop.services.consent import active_consent_exists, consented_ids
+from kesos_desktop.services.consent import consented_ids, consented_people
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.resident_common import categories_of
 
@@ -258,7 +258,7 @@ def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current:
     if query.sex is not None:
         conditions.append(R.c.sex == str(query.sex))
     if query.without_consent:
-        conditions.append(~active_consent_exists(R.c.id))
+        conditions.append(R.c.id.not_in(consented_people()))
     return conditions
 
 
