@@ -8,6 +8,7 @@ may not read, and audits each note included.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -99,13 +100,20 @@ def register_filters(actor: Actor, flt: SessionFilter, text: str, include_notes:
 
 def export_counseling_register(db, actor: Actor, path: str | Path, flt: SessionFilter | None = None,
                                text: str = "", include_notes: bool = False,
-                               progress: Progress | None = None, cancelled=None) -> Path:
+                               progress: Progress | None = None, cancelled=None,
+                               shown_ids: Collection[int] | None = None) -> Path:
     """The sessions the list shows (period, type, counselor, quick filter) to ``path``.
 
-    ``include_notes`` adds the topic, note and agreed actions: a non-counselor gets
-    PermissionDenied (audited) before anything is written."""
+    ``shown_ids``: the rows a screen's quick filter left visible (it matches every column, dates
+    too), used instead of ``text`` to pick them. ``include_notes`` adds the topic, note and
+    agreed actions: a non-counselor gets PermissionDenied (audited) before anything is written."""
     flt = flt or SessionFilter()
-    rows = [r for r in all_sessions(db, actor, flt) if session_matches(r, text)]
+    rows = all_sessions(db, actor, flt)
+    if shown_ids is not None:
+        keep = set(shown_ids)
+        rows = [r for r in rows if r.id in keep]
+    else:
+        rows = [r for r in rows if session_matches(r, text)]
     notes = counseling_notes.notes_for_export(db, actor, [r.id for r in rows]) if include_notes else None
     info = export_info(db, actor, _("Counseling session register"),
                        register_filters(actor, flt, text, include_notes))

@@ -195,3 +195,12 @@ def test_ctrl_e_exports_the_current_tab(qtbot, demo, save_to, tmp_path):  # noqa
     qtbot.waitUntil(counseling_page.sessions.export_task.done.is_set, timeout=30_000)
     settle(qtbot)
     assert save_to[-1].startswith("register-bimbingan-")
+
+
+def test_the_quick_filter_on_a_shown_date_exports_exactly_those_rows(qtbot, sessions, staff, save_to, tmp_path):  # noqa: F811
+    db, _other = sessions
+    tab = sessions_tab(qtbot, db, staff)
+    tab.filter.setText("10/11/2026")  # matches the Date column as displayed, not a name
+    assert tab.table.model().rowCount() == 1
+    export_and_wait(qtbot, tab)
+    assert [r[0].date() for r in rows_of(tmp_path / "out.xlsx")] == [date(2026, 11, 10)]

@@ -175,12 +175,16 @@ class SessionsTab(QWidget):
         from kesos_desktop.excel.export_counseling import export_counseling_register
 
         db, actor, flt = self.ctx.db, self.ctx.actor, self.filters()
-        text = "" if self.today_only else self.filter.text()
+        text = "" if self.today_only else self.filter.text().strip()
+        # the quick filter matches every column as shown: export exactly the rows it left
+        shown = [self.model.row_at(self.table.source_row(r)).id
+                 for r in range(self.table.model().rowCount())] if text else None
         notes = self.ctx.can(Action.NOTE_READ) and self.include_notes.isChecked()
         suggested = f"register-bimbingan-{flt.date_from:%Y-%m-%d}-{flt.date_to:%Y-%m-%d}.xlsx"
         self.export_task = start_export(
             self.ctx, self, _("Exporting the counseling session register…"), suggested,
-            lambda path, **kw: export_counseling_register(db, actor, path, flt, text, notes, **kw))
+            lambda path, **kw: export_counseling_register(db, actor, path, flt, text, notes,
+                                                          shown_ids=shown, **kw))
 
 
 def stay_columns() -> list[Column]:
