@@ -114,7 +114,11 @@ def export_counseling_register(db, actor: Actor, path: str | Path, flt: SessionF
         rows = [r for r in rows if r.id in keep]
     else:
         rows = [r for r in rows if session_matches(r, text)]
-    notes = counseling_notes.notes_for_export(db, actor, [r.id for r in rows]) if include_notes else None
+    notes = None
+    if include_notes:
+        if progress:  # reading (and auditing) thousands of notes takes a while before any row
+            progress(0, len(rows), _("Reading the notes…"))
+        notes = counseling_notes.notes_for_export(db, actor, [r.id for r in rows])
     info = export_info(db, actor, _("Counseling session register"),
                        register_filters(actor, flt, text, include_notes))
     values = (register_values(row, notes) for row in rows)
