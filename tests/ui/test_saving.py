@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-import pytest
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kesos_desktop.domain.enums import RoomSex, SkillCategory
@@ -19,35 +18,13 @@ from kesos_desktop.settings import WorkstationSettings
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.dialogs.program_dialog import ProgramDialog
 from kesos_desktop.ui.dialogs.rooms import RoomDialog
-from kesos_desktop.ui.widgets.conflict import ConflictChoice, ConflictDialog
+from kesos_desktop.ui.widgets.conflict import ConflictChoice
 from kesos_desktop.ui.widgets.form import Form
-from kesos_desktop.ui.widgets.messages import Messages
 from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 from tests.factories import add_room
+from tests.ui import saving_fixtures
 
-
-@pytest.fixture
-def boxes(monkeypatch) -> list[tuple[str, str | None]]:
-    shown: list[tuple[str, str | None]] = []
-    monkeypatch.setattr(Messages, "error", staticmethod(
-        lambda parent, text, title=None: shown.append((text, title))))
-    return shown
-
-
-@pytest.fixture
-def answer(monkeypatch):
-    """Answer the ConflictDialog with ``choice``; returns what it was shown."""
-    seen: list = []
-
-    def install(choice: ConflictChoice) -> list:
-        def ask(cls, error, differences, parent=None):
-            seen.append((str(error), differences))
-            return choice
-
-        monkeypatch.setattr(ConflictDialog, "ask", classmethod(ask))
-        return seen
-
-    return install
+boxes, answer = saving_fixtures.boxes, saving_fixtures.answer  # shared fixtures
 
 
 def _raise(error: Exception):

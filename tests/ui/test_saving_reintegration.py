@@ -17,13 +17,15 @@ from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.dialogs.home_visit_dialog import HomeVisitDialog
 from kesos_desktop.ui.dialogs.reintegration_plan_dialog import ReintegrationPlanDialog
 from kesos_desktop.ui.pages.admin_users import EditUserDialog
-from kesos_desktop.ui.widgets.conflict import ConflictChoice, ConflictDialog
+from kesos_desktop.ui.widgets.conflict import ConflictChoice
 from kesos_desktop.ui.widgets.form import select_data
-from kesos_desktop.ui.widgets.messages import Messages
 from tests.factories import admit_resident
+from tests.ui import saving_fixtures
 
 TODAY = date.today()
 ADMITTED = TODAY - timedelta(days=90)
+
+boxes, answer = saving_fixtures.boxes, saving_fixtures.answer  # shared fixtures
 
 
 @pytest.fixture
@@ -31,29 +33,6 @@ def stay(db) -> int:
     _resident_id, admission_id = admit_resident(
         db, name="Budi Fiktif", admitted_on=ADMITTED, stage=Stage.REINTEGRATION)
     return admission_id
-
-
-@pytest.fixture
-def boxes(monkeypatch) -> list[str]:
-    shown: list[str] = []
-    monkeypatch.setattr(Messages, "error", staticmethod(
-        lambda parent, text, title=None: shown.append(text)))
-    return shown
-
-
-@pytest.fixture
-def answer(monkeypatch):
-    seen: list = []
-
-    def install(choice: ConflictChoice) -> list:
-        def ask(cls, error, differences, parent=None):
-            seen.append((str(error), differences))
-            return choice
-
-        monkeypatch.setattr(ConflictDialog, "ask", classmethod(ask))
-        return seen
-
-    return install
 
 
 def _ctx(db, actor) -> AppContext:

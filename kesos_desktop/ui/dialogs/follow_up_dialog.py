@@ -8,7 +8,6 @@ from enum import Enum
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QVBoxLayout
 
 from kesos_desktop.domain.enums import AftercareOutcome, FollowUpCondition, FollowUpMethod
-from kesos_desktop.domain.errors import NotFoundError
 from kesos_desktop.i18n import _, format_date
 from kesos_desktop.services import aftercare, reintegration
 from kesos_desktop.services.aftercare import FollowUpResult, FollowUpRow
@@ -23,7 +22,7 @@ from kesos_desktop.ui.pages.reintegration_widgets import (
     to_qdate,
 )
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
-from kesos_desktop.ui.widgets.saving import OnConflict, save_form
+from kesos_desktop.ui.widgets.saving import OnConflict, by_id, save_form
 
 
 class Mode(Enum):
@@ -149,11 +148,8 @@ class FollowUpDialog(QDialog):
                           show=self.load)
 
     def _saved_row(self) -> FollowUpRow:
-        rows = aftercare.list_follow_ups(self.ctx.db, self.ctx.actor, self.admission_id)
-        found = [r for r in rows if r.id == self.row.id]
-        if not found:
-            raise NotFoundError(_("This follow-up no longer exists."))
-        return found[0]
+        return by_id(aftercare.list_follow_ups(self.ctx.db, self.ctx.actor, self.admission_id),
+                     self.row.id, _("This follow-up no longer exists."))
 
     def _adopt(self, saved: FollowUpRow) -> None:
         self.row = saved

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import FamilyReadiness
-from kesos_desktop.domain.errors import NotFoundError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import reintegration, reintegration_visits
 from kesos_desktop.services.reintegration_visits import HomeVisitDTO, HomeVisitInput
@@ -32,7 +31,7 @@ from kesos_desktop.ui.pages.reintegration_widgets import (
 )
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
 from kesos_desktop.ui.widgets.messages import Messages
-from kesos_desktop.ui.widgets.saving import OnConflict, save_form
+from kesos_desktop.ui.widgets.saving import OnConflict, by_id, save_form
 from kesos_desktop.ui.widgets.table_view import DataTable
 
 
@@ -112,10 +111,7 @@ class HomeVisitDialog(QDialog):
 
     def _saved_visit(self) -> HomeVisitDTO:
         visits = reintegration_visits.list_home_visits(self.ctx.db, self.ctx.actor, self.admission_id)
-        found = [v for v in visits if v.id == self.visit.id]
-        if not found:
-            raise NotFoundError(_("This home visit no longer exists."))
-        return found[0]
+        return by_id(visits, self.visit.id, _("This home visit no longer exists."))
 
     def _adopt(self, saved: HomeVisitDTO) -> None:
         self.visit = saved

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from kesos_desktop.domain.enums import RoomSex
-from kesos_desktop.domain.errors import NotFoundError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import RoomInput, RoomRow
 from kesos_desktop.i18n import _, format_number
@@ -31,7 +30,7 @@ from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.residents_filters import enum_value
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.form import Form, enum_combo, select_data
-from kesos_desktop.ui.widgets.saving import OnConflict, save_form
+from kesos_desktop.ui.widgets.saving import OnConflict, by_id, save_form
 from kesos_desktop.ui.widgets.table_view import DataTable
 
 FULL_COLOR = "#b3261e"
@@ -117,11 +116,8 @@ class RoomDialog(QDialog):
                           theirs=asdict, labels=labels, adopt=self._adopt, show=self.load)
 
     def _saved_room(self) -> RoomRow:
-        found = [r for r in rooms.list_rooms(self.ctx.db, self.ctx.actor, include_inactive=True)
-                 if r.id == self.room.id]
-        if not found:
-            raise NotFoundError(_("This room no longer exists."))
-        return found[0]
+        return by_id(rooms.list_rooms(self.ctx.db, self.ctx.actor, include_inactive=True),
+                     self.room.id, _("This room no longer exists."))
 
     def _adopt(self, saved: RoomRow) -> None:
         self.room = saved

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kesos_desktop.domain.errors import KesosError, NotFoundError
+from kesos_desktop.domain.errors import KesosError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import counseling_conferences as conferences
 from kesos_desktop.services.counseling_dto import ConferenceInput, ConferenceRow, StayRef
 from kesos_desktop.ui.widgets.form import Form, date_edit, select_data
 from kesos_desktop.ui.widgets.messages import show_error
-from kesos_desktop.ui.widgets.saving import OnConflict, save_form
+from kesos_desktop.ui.widgets.saving import OnConflict, by_id, save_form
 
 
 class ConferenceDialog(QDialog):
@@ -132,10 +132,7 @@ class ConferenceDialog(QDialog):
     def _saved_row(self) -> ConferenceRow:
         rows = conferences.list_conferences(self.ctx.db, self.ctx.actor, self.stay.admission_id,
                                             limit=1000)
-        found = [r for r in rows if r.id == self.existing.id]
-        if not found:
-            raise NotFoundError(_("This case conference no longer exists."))
-        return found[0]
+        return by_id(rows, self.existing.id, _("This case conference no longer exists."))
 
     def _adopt(self, saved: ConferenceRow) -> None:
         self.existing = saved

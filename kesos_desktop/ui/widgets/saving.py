@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from kesos_desktop.domain.errors import ConflictError, KesosError, ValidationError
+from kesos_desktop.domain.errors import ConflictError, KesosError, NotFoundError, ValidationError
 from kesos_desktop.i18n import _
 from kesos_desktop.ui.widgets.conflict import ConflictChoice, ConflictDialog, differences
 from kesos_desktop.ui.widgets.form import Form
@@ -43,6 +43,15 @@ class OnConflict:
     labels: dict[str, str]
     adopt: Callable[[Any], None]
     show: Callable[[Any], None]
+
+
+def by_id(rows, row_id: int, gone: str):
+    """For ``OnConflict.fetch`` from a list service: the row ``row_id``, or NotFoundError(gone)
+    when someone removed it meanwhile."""
+    found = next((row for row in rows if row.id == row_id), None)
+    if found is None:
+        raise NotFoundError(gone)
+    return found
 
 
 def save_form(parent: QWidget, save: Callable[[], T], form: Form | None = None, *,
