@@ -20,6 +20,7 @@ import mimetypes
 import os
 import re
 import tempfile
+import time
 from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
@@ -218,7 +219,13 @@ def sync_local_files(session: Session) -> tuple[int, int]:
     removed = 0
     for copy in paths.attachments_dir().glob("??/*"):
         sha = copy.name.split(".")[0]
-        if HASH_NAME.match(sha) and sha not in stored and sha not in wanted:
+        stale = sha not in stored and sha not in wanted
+        if HASH_NAME.match(sha) and (stale or _abandoned(copy)):
             copy.unlink(missing_ok=True)
             removed += 1
     return uploaded, removed
+
+
+def _abandoned(path: Path) -> bool:
+    """A temporary file left by a copy that was cut off (older than an hour: not in progress)."""
+    return path.name.endswith(".part") and time.time() - path.stat().st_mtime > 3600

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -165,8 +166,12 @@ def test_sync_uploads_old_local_files_and_drops_stale_copies(db, staff, budi, tm
     stale = data_dir / "attachments" / "ff" / ("f" * 64 + ".pdf")
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"erased on another workstation")
-    assert attachments.sync_local_files(db, staff) == (1, 1)
+    cut_off = data_dir / (row.stored_path + "x1y2.part")  # a copy interrupted long ago
+    cut_off.write_bytes(b"%PDF")
+    os.utime(cut_off, (time.time() - 7200, time.time() - 7200))
+    assert attachments.sync_local_files(db, staff) == (1, 2)
     assert contents(db) == {row.sha256: b"%PDF-1.4 dari dulu"} and not stale.exists()
+    assert not cut_off.exists()
     assert (data_dir / row.stored_path).exists()
     assert attachments.sync_local_files(db, staff) == (0, 0)
 
