@@ -18,7 +18,7 @@ from kesos_desktop.settings import WorkstationSettings
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.dialogs.program_dialog import ProgramDialog
 from kesos_desktop.ui.dialogs.rooms import RoomDialog
-from kesos_desktop.ui.widgets.conflict import ConflictChoice
+from kesos_desktop.ui.widgets.conflict import ConflictChoice, differences
 from kesos_desktop.ui.widgets.form import Form
 from kesos_desktop.ui.widgets.saving import OnConflict, save_form
 from tests.factories import add_room
@@ -76,6 +76,20 @@ def test_a_record_removed_meanwhile_is_reported_instead_of_compared(qtbot, boxes
                           theirs=dict, labels={}, adopt=print, show=print)
     assert save_form(holder, _raise(ConflictError("Diubah.")), conflict=conflict) is None
     assert not seen and boxes == [("Kamar sudah tidak ada.", None)]
+
+
+def test_differences_read_as_staff_read_them():
+    mine = {"sex": RoomSex.FEMALE, "day": date(2026, 12, 1), "active": True, "notes": "",
+            "tags": ["a", "b"], "same": 3}
+    theirs = {"sex": RoomSex.MALE, "day": date(2026, 11, 28), "active": False, "notes": None,
+              "tags": ["a"], "same": 3}
+    labels = {key: key for key in mine}
+    assert differences(mine, theirs, labels) == [
+        ("sex", RoomSex.FEMALE.label, RoomSex.MALE.label),
+        ("day", "01/12/2026", "28/11/2026"),
+        ("active", "Ya", "Tidak"),
+        ("tags", "a, b", "a"),
+    ]  # an empty text box and an empty record field are no difference
 
 
 # --------------------------------------------------------------------------- rooms

@@ -151,7 +151,7 @@ def test_user_edit_keep_mine_after_someone_changed_the_nip(qtbot, db, admin, sta
     assert not dialog.saved
     (_message, differences), = seen
     nip = next(d for d in differences if d[0] == "NIP")
-    assert nip[1:] == ("", "199001012020121001")
+    assert nip[1:] == ("-", "199001012020121001")
     assert len(differences) == 2  # the NIP and my new name; the unchanged flag is not listed
     dialog.save()
     saved = users.get_user(db, admin, staff.id)

@@ -92,9 +92,9 @@ def _same_kind(value):
 
 
 def display(value) -> str:
-    """A value as staff read it: labels, not codes; dates as dd/mm/yyyy; yes/no."""
-    if value is None:
-        return ""
+    """A value as staff read it: labels, not codes; dates as dd/mm/yyyy; yes/no; "-" for empty."""
+    if value is None or value == "":
+        return "-"
     if isinstance(value, LabeledEnum):
         return value.label
     if isinstance(value, bool):
