@@ -43,7 +43,7 @@ def test_audit_tab_filters_what_left_the_system(qtbot, ctx, staff, reg_no):
     tab.refresh()
     settle(qtbot)
     index = tab.action.findData(admin_audit_breach.OUTPUTS)
-    assert index >= 0 and "dicetak" in tab.action.itemText(index)  # kept after the choices load
+    assert index >= 0 and "cetak" in tab.action.itemText(index)  # kept after the choices load
     tab.action.setCurrentIndex(index)
     tab.apply_filters()
     settle(qtbot)

@@ -72,6 +72,8 @@ class AuditTab(QWidget):
         for combo in (self.user, self.entity, self.action):
             combo.addItem(_("(all)"), None)
             combo.setMinimumContentsLength(10)
+        self.action.setMinimumContentsLength(13)  # room for "(ekspor/cetak)"
+        self.user.setMinimumContentsLength(8)  # ...within a 1366-pixel wide window
         self._add_outputs_choice()
         self.use_from = QCheckBox(_("From date"))
         self.date_from = date_edit(QDate.currentDate().addDays(-30))
@@ -137,7 +139,10 @@ class AuditTab(QWidget):
     # ------------------------------------------------------------------ filters
     def _add_outputs_choice(self) -> None:
         """Breach support: one choice for every export, print, access request and backup."""
-        self.action.addItem(_("(exported, printed or backed up)"), OUTPUTS)
+        self.action.addItem(_("(exports and prints)"), OUTPUTS)
+        self.action.setItemData(self.action.count() - 1, _(
+            "Every export, print, access request and backup: what left the system"),
+            Qt.ItemDataRole.ToolTipRole)
 
     def filters(self) -> audit_log.AuditFilter:
         action = self.action.currentData()
