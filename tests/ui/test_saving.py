@@ -125,9 +125,9 @@ def test_room_conflict_keep_mine_saves_on_top_of_the_other_edit(qtbot, db, admin
     dialog.capacity.setValue(5)
     dialog.save()
     assert dialog.saved is None  # not saved yet: the user chose with the differences in view
-    (message, differences), = seen
+    (message, rows), = seen
     assert "admin" in message
-    assert ("Tempat tidur", "5", "8") in differences
+    assert ("Tempat tidur", "5", "8") in rows
     assert dialog.capacity.value() == 5  # the user's edit is still in the form
     dialog.save()  # a deliberate second save applies it on top of the newer version
     assert dialog.saved is not None and dialog.saved.capacity == 5
@@ -174,14 +174,16 @@ def _other_user_saves_program(db, staff, program_id: int, **changed) -> None:
 def test_program_conflict_keep_mine_saves_with_the_new_version(qtbot, db, staff, answer):
     program_id = _program(db, staff)
     dialog = _program_dialog(qtbot, db, staff, program_id)
-    _other_user_saves_program(db, staff, program_id, place="Aula", capacity=12)
+    _other_user_saves_program(db, staff, program_id, place="Aula", capacity=12,
+                              skill_category=SkillCategory.COOKING)
     seen = answer(ConflictChoice.KEEP_MINE)
     dialog.place.setText("Ruang Jahit 2")
     dialog.save()
     assert dialog.saved is None
-    (_message, differences), = seen
-    assert ("Tempat", "Ruang Jahit 2", "Aula") in differences
-    assert ("Kapasitas (peserta)", "20", "12") in differences
+    (_message, rows), = seen
+    assert ("Tempat", "Ruang Jahit 2", "Aula") in rows
+    assert ("Kapasitas (peserta)", "20", "12") in rows
+    assert ("Keterampilan", SkillCategory.SEWING.label, SkillCategory.COOKING.label) in rows
     dialog.save()
     saved = programs.get_program(db, staff, program_id)
     assert saved.place == "Ruang Jahit 2" and saved.capacity == 20  # mine, as chosen

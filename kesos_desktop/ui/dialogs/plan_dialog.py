@@ -250,7 +250,7 @@ class PlanDialog(QDialog):
             responsible = self.responsible.itemText(self.responsible.findData(plan.responsible_id))
         return {"responsible_id": responsible, "review_on": plan.review_on,
                 "services": [s for s in AtensiService if s in plan.services],
-                "goals": [f"{g.domain.label}: {g.description}" for g in plan.goals]}
+                "goals": [f"{AssessmentDomain(g.domain).label}: {g.description}" for g in plan.goals]}
 
     def _saved_plan(self) -> PlanView:
         plan = plans.current_plan(self.ctx.db, self.ctx.actor, self.stay.admission_id)
@@ -315,7 +315,7 @@ class GoalProgressDialog(QDialog):
             self.ctx.db, self.ctx.actor, self.goal.id, self.status.currentData(),
             self.progress.toPlainText(), self.plan.version), self.form, conflict=OnConflict(
                 fetch=lambda: plans.get_plan(self.ctx.db, self.ctx.actor, self.plan.id),
-                mine=lambda: {"status": self.status.currentData(),
+                mine=lambda: {"status": GoalStatus(self.status.currentData()),
                               "progress_notes": self.progress.toPlainText()},
                 theirs=lambda plan: asdict(self._goal_of(plan)),
                 labels=self.form.labels("status", "progress_notes"),

@@ -220,7 +220,10 @@ class ProgramDialog(QDialog):
         labels = self.form.labels(*keys)
         mine = lambda: {**asdict(self.value()), "instructor": (  # noqa: E731
             self.instructor.currentText() if self.instructor.currentData() is not None
-            else self.outside_name.text().strip())}
+            else self.outside_name.text().strip()),
+            # Qt hands string enums back as plain str: members again, to show their labels
+            "skill_category": SkillCategory(self.category.currentData()),
+            "status": ProgramStatus(self.status.currentData())}
         theirs = lambda saved: {**asdict(saved.as_input()),  # noqa: E731
                                 "instructor": saved.instructor}
         return OnConflict(
