@@ -50,10 +50,8 @@ EXCLUDES = [
     "PySide6.QtSql", "PySide6.QtTest", "PySide6.QtRemoteObjects", "PySide6.QtScxml",
     "PySide6.QtSpatialAudio", "PySide6.QtTextToSpeech", "PySide6.QtHttpServer",
     "PySide6.QtOpenGLWidgets", "PySide6.QtSvgWidgets", "PySide6.QtUiTools", "PySide6.QtAxContainer",
-    # Python's TLS and OpenSSL hashes (libcrypto + libssl, 5 MB): nothing here speaks TLS from
-    # Python (psycopg's libpq brings its own OpenSSL); hashlib falls back to its built-in
-    # md5/sha1/sha2/sha3/blake2, the only hashes used.
-    "ssl", "_ssl", "_hashlib",
+    # Not "ssl" (and its libssl/libcrypto): psycopg's binary module imports it, without it
+    # PostgreSQL cannot be reached ("no pq wrapper available").
     # keyring's Secret Service backend (Linux) and the 12 MB cryptography it needs: without
     # them keyring has no backend on Linux and the server password is asked at every start
     # (services/connection.py). Windows keeps its Credential Manager (no cryptography there).
