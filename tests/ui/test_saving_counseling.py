@@ -153,6 +153,52 @@ def test_plan_revision_reload_takes_the_newer_version_then_revises_it(
                                                           "Pelatihan menjahit"]
 
 
+def test_goal_progress_keep_mine_after_another_progress_note(qtbot, db, counselor, stay, answer):
+    from kesos_desktop.domain.enums import GoalStatus
+    from kesos_desktop.ui.dialogs.plan_dialog import GoalProgressDialog
+
+    current = _plan(db, counselor, stay)
+    dialog = GoalProgressDialog(_ctx(db, counselor), current, 0)
+    qtbot.addWidget(dialog)
+    plans.update_goal(db, counselor, current.goals[0].id, GoalStatus.IN_PROGRESS,
+                      "Sudah menelepon kakak", current.version)
+    seen = answer(ConflictChoice.KEEP_MINE)
+    dialog.progress.setPlainText("Surat dikirim ke kelurahan")
+    dialog.save()
+    (_message, rows), = seen
+    found = {label: (mine, theirs) for label, mine, theirs in rows}
+    assert found["Status"][1] == GoalStatus.IN_PROGRESS.label
+    assert found["Catatan perkembangan"] == ("Surat dikirim ke kelurahan", "Sudah menelepon kakak")
+    dialog.save()
+    goal = plans.current_plan(db, counselor, stay.admission_id).goals[0]
+    assert goal.progress_notes == "Surat dikirim ke kelurahan" and dialog.saved is not None
+
+
+# --------------------------------------------------------------------------- case conference
+
+
+def test_conference_reload_shows_who_attended_by_name(qtbot, db, admin, counselor, stay, answer):
+    from kesos_desktop.services import counseling_conferences as conferences
+    from kesos_desktop.services.counseling_dto import ConferenceInput
+    from kesos_desktop.ui.pages.counseling_conferences import ConferenceDialog
+
+    row, _changes = conferences.create_conference(db, counselor, ConferenceInput(
+        stay.admission_id, TODAY, "Hubungi keluarga", (counselor.id,), counselor.id))
+    dialog = ConferenceDialog(_ctx(db, counselor), stay, row)
+    qtbot.addWidget(dialog)
+    conferences.update_conference(db, counselor, row.id, ConferenceInput(
+        stay.admission_id, TODAY, "Hubungi keluarga minggu ini", (counselor.id, admin.id),
+        counselor.id), row.version)
+    seen = answer(ConflictChoice.RELOAD)
+    dialog.decisions.setPlainText("Tunda")
+    dialog.save()
+    (_message, rows), = seen
+    found = {label: (mine, theirs) for label, mine, theirs in rows}
+    assert found["Hadir"] == (counselor.full_name, f"{admin.full_name}, {counselor.full_name}")
+    assert dialog.decisions.toPlainText() == "Hubungi keluarga minggu ini"
+    assert sorted(dialog.data().attendee_ids) == sorted((counselor.id, admin.id))
+
+
 def _(text: str) -> str:
     """The Indonesian text the dialog shows for ``text`` (tests run in Indonesian)."""
     from kesos_desktop.i18n import _ as translate

@@ -157,3 +157,33 @@ def test_user_edit_keep_mine_after_someone_changed_the_nip(qtbot, db, admin, sta
     saved = users.get_user(db, admin, staff.id)
     assert dialog.saved and saved.full_name == "Staf Fiktif Baru"
     assert saved.nip in ("", None)  # the form still said no NIP, and the user kept that
+
+
+# --------------------------------------------------------------------------- handover
+
+
+def test_handover_correction_meets_another_correction(qtbot, db, staff, stay, answer):
+    from kesos_desktop.domain.enums import TerminationReason
+    from kesos_desktop.services import termination
+    from kesos_desktop.ui.dialogs.termination_dialog import TerminationDialog
+
+    termination.terminate(db, staff, stay, termination.TerminationInput(
+        TODAY, TerminationReason.REFERRED, termination.HandoverDetails(
+            received_by="Petugas LKS Fiktif", relationship="Pekerja sosial")))
+    dialog = TerminationDialog(_ctx(db, staff), stay, handover_only=True)
+    qtbot.addWidget(dialog)
+    termination.update_handover(db, staff, stay, termination.HandoverDetails(
+        received_by="Petugas LKS Fiktif", relationship="Pekerja sosial", witness="Pak RT Fiktif"),
+        expected_version=reintegration.get_stay(db, staff, stay).version)
+    seen = answer(ConflictChoice.RELOAD)
+    dialog.witness2.setText("Bu Lurah Fiktif")
+    dialog.save()
+    assert not dialog.corrected
+    (_message, rows), = seen
+    assert {row[0] for row in rows} == {"Saksi 1", "Saksi 2"}
+    assert dialog.witness.text() == "Pak RT Fiktif" and dialog.witness2.text() == ""
+    dialog.witness2.setText("Bu Lurah Fiktif")
+    dialog.save()  # on the reloaded version: both witnesses are kept
+    data = termination.handover_data(db, staff, stay)
+    assert dialog.corrected and (data.witness, data.witness2) == ("Pak RT Fiktif", "Bu Lurah Fiktif")
+    assert len(seen) == 1
