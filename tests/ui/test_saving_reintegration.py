@@ -187,3 +187,29 @@ def test_handover_correction_meets_another_correction(qtbot, db, staff, stay, an
     data = termination.handover_data(db, staff, stay)
     assert dialog.corrected and (data.witness, data.witness2) == ("Pak RT Fiktif", "Bu Lurah Fiktif")
     assert len(seen) == 1
+
+
+# --------------------------------------------------------------------------- follow-up
+
+
+def test_follow_up_moved_twice_at_once_offers_the_choice(qtbot, db, staff, stay, answer):
+    from kesos_desktop.domain.enums import FollowUpMethod, TerminationReason
+    from kesos_desktop.services import aftercare, termination
+    from kesos_desktop.ui.dialogs.follow_up_dialog import FollowUpDialog, Mode
+
+    termination.terminate(db, staff, stay, termination.TerminationInput(
+        TODAY, TerminationReason.REUNIFIED, termination.HandoverDetails(
+            received_by="Ibu Fiktif", relationship="Ibu"), aftercare=True))
+    row = aftercare.list_follow_ups(db, staff, stay)[0]
+    dialog = FollowUpDialog(_ctx(db, staff), stay, Mode.RESCHEDULE, row)
+    qtbot.addWidget(dialog)
+    other = next(method for method in FollowUpMethod if method != row.method)
+    aftercare.reschedule_follow_up(db, staff, row.id, row.due_on + timedelta(days=3), other,
+                                   expected_version=row.version)
+    seen = answer(ConflictChoice.RELOAD)
+    dialog.due_on.setDate(row.due_on + timedelta(days=7))
+    dialog.save()
+    (_message, rows), = seen
+    assert ("Cara", row.method.label, other.label) in rows
+    assert dialog.due_on.date().toPython() == row.due_on + timedelta(days=3)
+    assert dialog.method.currentData() == other and dialog.saved is None
