@@ -14,12 +14,14 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from kesos_desktop import paths
 from kesos_desktop.db.engine import Database
-from kesos_desktop.db.models import Attachment, Resident
+from kesos_desktop.db.models import Attachment, AuditEntry, Resident
 from kesos_desktop.domain.dto import Actor, Changes
 from kesos_desktop.domain.enums import DocumentType
-from kesos_desktop.domain.errors import KesosError, ValidationError
+from kesos_desktop.domain.errors import ConflictError, KesosError, ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import AttachmentRow, FileUpload
 from kesos_desktop.i18n import _, format_number
@@ -31,7 +33,8 @@ from kesos_desktop.services.resident_common import attachment_row, user_names
 
 __all__ = [
     "StoredFile", "add_attachment", "add_in", "check_photo", "check_upload", "image_kind",
-    "local_photo", "open_attachment", "photo_file", "release_content", "set_photo",
+    "local_photo", "open_attachment", "photo_file", "release_content", "remove_attachment",
+    "set_photo",
     "store_file", "store_photo", "sync_local_files", "verified_path",
 ]
 log = logging.getLogger(__name__)
@@ -108,21 +111,26 @@ def check_upload(upload: FileUpload, field: str = "attachments") -> Path:
     return source
 
 
-def store_file(source: Path, suffix: str | None = None) -> StoredFile:
+def store_file(source: Path, suffix: str | None = None, private: bool = False) -> StoredFile:
     """Copy ``source`` to this workstation's copies by its hash (once); the bytes go into the
-    database with the row that refers to them (``add_in``, ``set_photo``)."""
+    database with the row that refers to them (``add_in``, ``set_photo``). ``private``: the
+    database is encrypted, so the copy goes to the private folder, not the data folder."""
     sha, size = file_store.file_hash(source)
-    target = file_store.cache_path(sha, suffix or source.suffix)
+    target = file_store.cache_path(sha, suffix or source.suffix, private)
     if not target.is_file() or file_store.file_hash(target)[0] != sha:
         file_store.write_atomically(target, source=source)
-    return StoredFile(file_store.relative_to_data(target), sha, size, source.name)
+    return StoredFile(file_store.stored_name(sha, target.suffix), sha, size, source.name)
 
 
-def store_photo(path: str | Path, field: str = "photo") -> StoredFile:
+def store_photo(path: str | Path, field: str = "photo", private: bool = False) -> StoredFile:
     source = check_photo(path, field)
     with source.open("rb") as fh:
         kind = image_kind(fh.read(16))
-    return store_file(source, ".png" if kind == "png" else ".jpg")
+    return store_file(source, ".png" if kind == "png" else ".jpg", private)
+
+
+def _encrypted(db: Database) -> bool:
+    return bool(getattr(db, "encrypted", False))
 
 
 def verified_path(session, stored_path: str, sha256: str, title: str) -> Path:
@@ -168,7 +176,7 @@ def add_in(session, actor: Actor, resident_id: int, admission_id: int | None,
 def add_attachment(db: Database, actor: Actor, resident_id: int, upload: FileUpload,
                    admission_id: int | None = None) -> tuple[AttachmentRow, Changes]:
     source = check_upload(upload, "file")
-    stored = store_file(source)
+    stored = store_file(source, private=_encrypted(db))
     with db.write() as session:
         get_or_404(session, Resident, resident_id, _("The resident"))
         attachment = add_in(session, actor, resident_id, admission_id, stored, upload.doc_type,
@@ -189,11 +197,50 @@ def open_attachment(db: Database, actor: Actor, attachment_id: int) -> Path:
     return path
 
 
+def _check_unchanged(session, attachment: Attachment, seen: AttachmentRow | None) -> None:
+    """Documents carry no version: refuse when the title or kind the user saw has changed."""
+    if seen is None or (seen.title, seen.doc_type) == (attachment.title, attachment.doc_type):
+        return
+    last = session.execute(
+        sa.select(AuditEntry.username, AuditEntry.at)
+        .where(AuditEntry.entity == "attachment", AuditEntry.entity_id == str(attachment.id),
+               AuditEntry.action == "update")
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    who, when = (last.username, last.at) if last else (None, None)
+    raise ConflictError(_(
+        "The document \"{title}\" was changed by {who} at {when} after you opened it (it is "
+        "now \"{now}\"). Reload the file and check that it is the one to remove."
+    ).format(title=seen.title, now=attachment.title, who=who or "?",
+             when=when.strftime("%d/%m/%Y %H:%M") if when else "?"),
+        changed_by=who, changed_at=when)
+
+
+@requires(Action.ATTACHMENT_MANAGE)
+def remove_attachment(db: Database, actor: Actor, attachment_id: int,
+                      seen: AttachmentRow | None = None) -> tuple[bool, Changes]:
+    """Remove a document from a person's file (audited). Its bytes leave the database and this
+    workstation too unless another attachment or photo is the same file; returns whether they
+    did. ``seen``: the row as the user saw it (a changed title or kind is a conflict)."""
+    with db.write() as session:
+        attachment = get_or_404(session, Attachment, attachment_id, _("The document"))
+        _check_unchanged(session, attachment, seen)
+        sha = attachment.sha256
+        details = {"resident_id": attachment.resident_id,
+                   "admission_id": attachment.admission_id, "doc_type": str(attachment.doc_type),
+                   "title": attachment.title, "sha256": sha, "size_bytes": attachment.size_bytes}
+        session.delete(attachment)
+        session.flush()
+        freed = release_content(session, sha)
+        audit.record(session, actor, "delete", "attachment", attachment_id,
+                     {**details, "content_deleted": freed})
+    return freed, Changes.of("attachment", "resident")
+
+
 @requires(Action.RESIDENT_EDIT)
 def set_photo(db: Database, actor: Actor, resident_id: int, photo_path: str | None,
               expected_version: int | None = None) -> Changes:
     """Replace (or with None, remove) a person's photo."""
-    stored = store_photo(photo_path) if photo_path else None
+    stored = store_photo(photo_path, private=_encrypted(db)) if photo_path else None
     with db.write() as session:
         resident = get_or_404(session, Resident, resident_id, _("The resident"))
         check_version(resident, expected_version)

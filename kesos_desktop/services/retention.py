@@ -62,7 +62,8 @@ from kesos_desktop.domain.enums import ConsentMethod, ConsentRelation
 from kesos_desktop.domain.errors import NotFoundError, ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _
-from kesos_desktop.services import audit
+from kesos_desktop.services import audit, file_store
+from kesos_desktop.services.attachments import release_content
 from kesos_desktop.services.common import get_setting, put_setting
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.person_data import about_person
@@ -216,20 +217,30 @@ def coarse_birth_date(birth: date, stays: list[tuple[date, date | None]], today:
     return candidate
 
 
-def _delete_stored_file(session: Session, stored_path: str, keep_ids: set[int]) -> bool:
-    """Delete a stored file unless another attachment or photo still uses it."""
-    others = session.execute(
-        sa.select(sa.func.count(Attachment.id)).where(Attachment.stored_path == stored_path,
-                                                      Attachment.id.not_in(keep_ids or {0}))
-    ).scalar_one()
-    photos = session.execute(
-        sa.select(sa.func.count(Resident.id)).where(Resident.photo_path == stored_path)
-    ).scalar_one()
-    if others or photos:
+def _delete_stored_file(session: Session, stored_path: str, sha: str | None) -> bool:
+    """Delete a file's bytes (database row and local copies, under a hash name or an older
+    name) unless another attachment or photo still uses them. Call after the person's own
+    rows were deleted or cleared."""
+    sha = sha or file_store.sha_in_name(stored_path)
+    if sha is not None:
+        if file_store.still_used(session, sha):
+            return False
+        released = release_content(session, sha)
+    else:  # a photo from before photos were named by their hash
+        if session.execute(sa.select(Resident.id).where(
+                Resident.photo_path == stored_path).limit(1)).first():
+            return False
+        released = False
+    return _delete_local(stored_path) or released
+
+
+def _delete_local(stored_path: str) -> bool:
+    base = paths.data_dir().resolve()
+    target = (base / stored_path).resolve()
+    if not target.is_relative_to(base) or not target.is_file():
         return False
-    target = paths.data_dir() / stored_path
     try:
-        target.unlink(missing_ok=True)
+        target.unlink()
     except OSError:
         log.warning("could not delete %s", target, exc_info=True)
         return False
@@ -295,15 +306,18 @@ def _erase(session: Session, person: Resident, stay_ids: list[int],
     person.anonymized_at = now()
     # files: attachments and the photo
     files_deleted = 0
-    attachments = session.execute(
-        sa.select(Attachment.id, Attachment.stored_path).where(Attachment.resident_id == rid)).all()
-    own_ids = {a.id for a in attachments}
+    # each file once, by its hash (the attachment's own column: older names need not show it)
+    files = {sha: (path, sha) for path, sha in session.execute(
+        sa.select(Attachment.stored_path, Attachment.sha256).where(Attachment.resident_id == rid))}
     photo = person.photo_path
     person.photo_path = None
     session.execute(sa.delete(Attachment).where(Attachment.resident_id == rid))
     session.flush()
-    for path in {a.stored_path for a in attachments} | ({photo} if photo else set()):
-        files_deleted += _delete_stored_file(session, path, own_ids)
+    if photo:
+        photo_sha = file_store.sha_in_name(photo)
+        files.setdefault(photo_sha or photo, (photo, photo_sha))
+    for path, sha in files.values():
+        files_deleted += _delete_stored_file(session, path, sha)
     session.execute(sa.delete(FamilyContact).where(FamilyContact.resident_id == rid))
     session.execute(sa.update(Consent).where(Consent.resident_id == rid)
                     .values(given_by_name="-", notes=None))
