@@ -67,14 +67,24 @@ def passphrase_problem(passphrase: str, repeated: str | None = None) -> str | No
     return None
 
 
+PAGE_PROBE = 4096  # SQLCipher's default page size; a file is whole pages
+MIN_DISTINCT = 200  # of 256 byte values in an encrypted first page (random: ~255)
+
+
 def is_encrypted_file(path: str | os.PathLike[str]) -> bool:
-    """A non-empty file that is not a plain SQLite file (SQLCipher encrypts even the header)."""
+    """Whether ``path`` looks like a SQLCipher database: no SQLite header (SQLCipher encrypts
+    even that), whole pages, and a first page of random-looking bytes (salt + ciphertext). A
+    damaged plain file (zeroed, truncated, a stray document) does not, so it is reported as
+    damaged rather than met with a passphrase prompt."""
     try:
+        size = os.path.getsize(path)
         with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
+            head = fh.read(PAGE_PROBE)
     except OSError:
         return False
-    return len(head) == len(SQLITE_MAGIC) and head != SQLITE_MAGIC
+    if len(head) < PAGE_PROBE or size % 512 or head.startswith(SQLITE_MAGIC):
+        return False
+    return len(set(head)) >= MIN_DISTINCT
 
 
 def url_for(path: str | os.PathLike[str], passphrase: str | None) -> str:

@@ -217,3 +217,17 @@ def test_passphrase_rules():
 def test_setup_encryption_refused_once_set_up(db, admin):
     with pytest.raises(Exception, match="kesos db encrypt"):
         service.encrypt_new_database(db, PASSPHRASE)
+
+
+def test_damaged_plain_files_are_not_taken_for_encrypted(encrypted, tmp_path):
+    db, _admin = encrypted
+    assert crypto.is_encrypted_file(db.sqlite_path)
+    zeroed = tmp_path / "nol.db"
+    zeroed.write_bytes(b"\x00" * 8192)
+    text = tmp_path / "teks.db"
+    text.write_bytes(b"bukan basis data " * 512)
+    short = tmp_path / "pendek.db"
+    short.write_bytes(Path(db.sqlite_path).read_bytes()[:1000])
+    for path in (zeroed, text, short, tmp_path / "tidak-ada.db"):
+        assert not crypto.is_encrypted_file(path), path.name
+        assert not service.needs_passphrase(crypto.url_for(path, None))
