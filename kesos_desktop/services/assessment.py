@@ -21,7 +21,7 @@ from kesos_desktop.domain.errors import PermissionDenied, ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import N_, _
 from kesos_desktop.services import audit, confidentiality
-from kesos_desktop.services.common import check_version, get_or_404
+from kesos_desktop.services.common import check_version, get_or_404, mark_updated
 from kesos_desktop.services.confidentiality import audited_refusals, body_reader, body_writer
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.counseling_common import EDIT_WINDOW, clean, current_time
@@ -184,7 +184,7 @@ def update_assessment(
         assessment.needs = clean(data.needs)
         assessment.strengths = clean(data.strengths)
         assessment.recommendations = clean(data.recommendations)
-        assessment.updated_by = actor.username
+        mark_updated(assessment, actor.username)  # scores alone must move the version too
         _write_scores(session, assessment.id, data)
         session.flush()
         after = {d.value: s for d, s in data.scores.items()}

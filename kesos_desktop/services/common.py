@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from kesos_desktop.db.models import Counter, Setting
 from kesos_desktop.domain.errors import ConflictError, NotFoundError
@@ -33,6 +34,14 @@ def check_version(obj, expected_version: int | None) -> None:
         changed_by=obj.updated_by,
         changed_at=obj.updated_at,
     )
+
+
+def mark_updated(obj, username: str) -> None:
+    """Record who saved and force an UPDATE, so the optimistic-lock version moves on even when
+    only child rows (scores, attendees, goals, marks) changed: a concurrent edit is then refused
+    instead of silently overwritten."""
+    obj.updated_by = username
+    flag_modified(obj, "updated_by")
 
 
 def next_number(session: Session, name: str) -> int:

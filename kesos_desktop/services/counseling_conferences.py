@@ -18,7 +18,7 @@ from kesos_desktop.domain.errors import ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _
 from kesos_desktop.services import audit
-from kesos_desktop.services.common import check_version, get_or_404
+from kesos_desktop.services.common import check_version, get_or_404, mark_updated
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.counseling_common import user_names
 from kesos_desktop.services.counseling_dto import ConferenceInput, ConferenceRow, UserRef
@@ -140,7 +140,7 @@ def update_conference(
         conference.held_on = data.held_on
         conference.decisions = data.decisions.strip()
         conference.led_by_id = data.led_by_id
-        conference.updated_by = actor.username
+        mark_updated(conference, actor.username)  # attendees alone must move the version too
         _set_attendees(session, conference.id, data.attendee_ids)
         session.flush()
         return _row(session, conference), Changes.of(ENTITY)

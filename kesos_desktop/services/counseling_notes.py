@@ -16,7 +16,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from kesos_desktop.db.models import (
     Admission,
@@ -31,7 +30,7 @@ from kesos_desktop.domain.errors import ConflictError, PermissionDenied, Validat
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _
 from kesos_desktop.services import audit, confidentiality
-from kesos_desktop.services.common import get_or_404
+from kesos_desktop.services.common import get_or_404, mark_updated
 from kesos_desktop.services.confidentiality import audited_refusals, body_reader, body_writer
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.counseling_common import (
@@ -102,8 +101,7 @@ def add_version(
         agreed_actions=clean(agreed_actions), reason=clean(reason), author_id=actor.id,
         written_at=current_time(),
     ))
-    cs.updated_by = actor.username
-    flag_modified(cs, "updated_by")  # bumps the session's version: other workstations see it
+    mark_updated(cs, actor.username)  # bumps the session's version: other workstations see it
     session.flush()
     return number
 

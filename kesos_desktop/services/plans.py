@@ -12,7 +12,6 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from kesos_desktop.db.models import Admission, InterventionPlan, PlanGoal, PlanService, Resident
 from kesos_desktop.domain.dto import Actor, Changes
@@ -21,7 +20,7 @@ from kesos_desktop.domain.errors import ConflictError, ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _
 from kesos_desktop.services import audit
-from kesos_desktop.services.common import check_version, get_or_404
+from kesos_desktop.services.common import check_version, get_or_404, mark_updated
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.counseling_common import active_counselor, clean, user_names
 from kesos_desktop.services.counseling_dto import GoalView, PlanInput, PlanVersionRow, PlanView
@@ -189,8 +188,7 @@ def update_goal(
         })
         goal.status = status
         goal.progress_notes = clean(progress_notes)
-        plan.updated_by = actor.username
-        flag_modified(plan, "updated_by")  # a new optimistic-lock version of the plan
+        mark_updated(plan, actor.username)  # a new optimistic-lock version of the plan
         session.flush()
         return _view(session, plan), Changes.of(ENTITY)
 

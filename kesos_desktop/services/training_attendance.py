@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import flag_modified
 
 from kesos_desktop.db.base import now
 from kesos_desktop.db.engine import Database
@@ -26,7 +25,7 @@ from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.schedule import meets_minimum
 from kesos_desktop.i18n import _
 from kesos_desktop.services import audit
-from kesos_desktop.services.common import check_version
+from kesos_desktop.services.common import check_version, mark_updated
 from kesos_desktop.services.context import requires
 from kesos_desktop.services.training_common import (
     attendance_rule,
@@ -149,8 +148,7 @@ def record_attendance(
         for mark in marks:
             if mark.code is not None:
                 counts[mark.code] += 1
-        item.updated_by = actor.username
-        flag_modified(item, "updated_by")  # an UPDATE even if nothing else changed: new version
+        mark_updated(item, actor.username)  # an UPDATE even if nothing else changed: new version
         session.flush()
         audit.record(session, actor, "record", "attendance", item.id,
                      {"day": item.day, "counts": counts, "changed": changed})

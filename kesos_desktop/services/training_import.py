@@ -18,7 +18,6 @@ from datetime import date, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from kesos_desktop.db.base import now
 from kesos_desktop.db.engine import Database
@@ -36,6 +35,7 @@ from kesos_desktop.domain.errors import ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _
 from kesos_desktop.services import audit
+from kesos_desktop.services.common import mark_updated
 from kesos_desktop.services.context import require, requires
 from kesos_desktop.services.resident_import import ImportCancelled
 from kesos_desktop.services.training_attendance import _why_not
@@ -449,8 +449,7 @@ def write_attendance(db: Database, actor: Actor, lines: Sequence[MarkLine], expe
             _tick(n, len(lines), progress, cancelled)
         for session_id, codes in sorted(per_session.items()):
             item = session.get(TrainingSession, session_id)
-            item.updated_by = actor.username
-            flag_modified(item, "updated_by")  # a new version: an open roll dialog notices
+            mark_updated(item, actor.username)  # a new version: an open roll dialog notices
             audit.record(session, actor, "record", "attendance", session_id,
                          {"day": item.day, "counts": dict(codes), "import": source})
         session.flush()

@@ -9,7 +9,7 @@ import pytest
 
 from kesos_desktop.db.models import StageChange
 from kesos_desktop.domain.enums import AssessmentDomain, CounselingStatus, Role, Stage
-from kesos_desktop.domain.errors import PermissionDenied, ValidationError
+from kesos_desktop.domain.errors import ConflictError, PermissionDenied, ValidationError
 from kesos_desktop.services import (
     assessment,
     counseling,
@@ -103,3 +103,18 @@ def test_case_conference(db, admin, staff, counselor):
         conferences.create_conference(db, staff, ConferenceInput(
             stay, date(2026, 11, 20), "x", (staff.id,)), today=TODAY)
     assert audit_rows(db, "create", "case_conference")
+
+
+def test_changing_only_the_attendees_moves_the_version(db, staff, counselor):
+    """Otherwise a second workstation's correction would overwrite this one without a conflict."""
+    stay = admit_resident(db, name="Budi Fiktif")[1]
+    row, _ = conferences.create_conference(db, counselor, ConferenceInput(
+        stay, date(2026, 11, 20), "Rujuk ke RSJ", (counselor.id, staff.id), counselor.id), today=TODAY)
+    changed, _ = conferences.update_conference(db, counselor, row.id, ConferenceInput(
+        stay, date(2026, 11, 20), "Rujuk ke RSJ", (counselor.id,), counselor.id),
+        expected_version=row.version, today=TODAY)
+    assert changed.version == row.version + 1
+    with pytest.raises(ConflictError):
+        conferences.update_conference(db, counselor, row.id, ConferenceInput(
+            stay, date(2026, 11, 20), "Rujuk ke RSJ", (staff.id,), counselor.id),
+            expected_version=row.version, today=TODAY)

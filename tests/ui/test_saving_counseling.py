@@ -103,10 +103,6 @@ def test_assessment_reload_shows_the_saved_scores(qtbot, db, counselor, stay, an
     assert dialog.needs.toPlainText() == "Pendampingan"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services.assessment.update_assessment leaves the version as it was when only scores or "
-    "narratives change (no UPDATE of the assessment row), so a concurrent correction of "
-    "scores alone is overwritten without a conflict; remove this mark once it bumps the version"))
 def test_assessment_conflict_on_scores_alone(qtbot, db, counselor, stay, answer):
     dialog = _reload_after_other_save(qtbot, db, counselor, stay, answer)
     assert dialog.scores[AssessmentDomain.ECONOMIC].currentData() == 1
