@@ -78,9 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    from kesos_desktop.ui import gc_guard
+    from kesos_desktop.ui import crash_guard, gc_guard
 
     gc_guard.install(app)
+    crash_guard.install()
     from PySide6.QtGui import QIcon
 
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "kesos.png")))
