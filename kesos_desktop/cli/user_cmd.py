@@ -35,6 +35,7 @@ ACTION_DOCS = {
     Action.RESIDENT_CREATE: "register a new resident (intake)",
     Action.RESIDENT_EDIT: "edit a resident's data",
     Action.STAGE_CHANGE: "move a stay to another stage (tahapan)",
+    Action.CASE_ASSIGN: "change a stay's case manager (counselors: only the supervisor)",
     Action.ROOM_VIEW: "see rooms and occupancy",
     Action.ROOM_MANAGE: "create and edit rooms",
     Action.ROOM_ASSIGN: "assign a resident to a room",

@@ -28,6 +28,7 @@ class Action(StrEnum):
     RESIDENT_CREATE = "resident.create"
     RESIDENT_EDIT = "resident.edit"
     STAGE_CHANGE = "stage.change"
+    CASE_ASSIGN = "case.assign"  # counselors only as supervisor (checked by the service)
     ROOM_VIEW = "room.view"
     ROOM_MANAGE = "room.manage"
     ROOM_ASSIGN = "room.assign"
@@ -86,6 +87,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.RESIDENT_CREATE,
             Action.RESIDENT_EDIT,
             Action.STAGE_CHANGE,
+            Action.CASE_ASSIGN,
             Action.ROOM_MANAGE,
             Action.ROOM_ASSIGN,
             Action.ATTACHMENT_MANAGE,
@@ -126,6 +128,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.BACKUP,
             Action.RESIDENT_EDIT,
             Action.STAGE_CHANGE,
+            Action.CASE_ASSIGN,
             Action.ATTACHMENT_MANAGE,
             Action.ATTENDANCE_RECORD,
             Action.COUNSELING_WRITE,

@@ -8,7 +8,6 @@ database editor can still do after dropping those triggers: edit, delete or reor
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -27,6 +26,7 @@ from kesos_desktop.domain.errors import ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import N_, _
 from kesos_desktop.services import audit
+from kesos_desktop.services.audit_details import describe_details  # noqa: F401 - part of this API
 from kesos_desktop.services.context import requires
 
 ProgressFn = Callable[[int, int, str], None]
@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "read_assessment": N_("Read an assessment"),
     "withdraw": N_("Withdrawn"),
     "anonymize": N_("Anonymised"),
+    "reassign": N_("Case manager changed"),
+    "case_handover": N_("Cases handed over"),
 }
 
 
@@ -225,35 +227,6 @@ def _to_row(entry) -> AuditRow:
         entry.id, entry.at, entry.user_id, entry.username, entry.action, entry.entity,
         entry.entity_id, entry.details,
     )
-
-
-def _short(value) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list | dict):
-        text = json.dumps(value, ensure_ascii=False)
-    else:
-        text = str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def describe_details(details: str) -> str:
-    """``{"role": ["staff", "admin"], "rows": 5}`` as ``role: staff → admin; rows: 5``."""
-    try:
-        data = json.loads(details or "{}")
-    except ValueError:
-        return details
-    if not isinstance(data, dict):
-        return _short(data)
-    parts = []
-    for key, value in data.items():
-        if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key}: {_short(value[0])} → {_short(value[1])}")
-        else:
-            parts.append(f"{key}: {_short(value)}")
-    return "; ".join(parts)
 
 
 def _apply(query, filters: AuditFilter):

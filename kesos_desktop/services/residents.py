@@ -231,7 +231,9 @@ NOT_EDITABLE: dict[str, str] = {
                              "entered again",
     "admission.stage": _WORKFLOW.format(how="stages.change_stage"),
     "admission.room_id": _WORKFLOW.format(how="rooms (move to another room)"),
-    "admission.case_manager_id": "chosen at intake; a staff assignment, not data about the person",
+    "admission.case_manager_id": _WORKFLOW.format(
+        how="case_manager.reassign / case_manager.handover (a staff assignment, not data "
+            "about the person; the audit trail keeps who had the case before)"),
     **{f"admission.{column}": _WORKFLOW.format(how="termination.terminate")
        for column in ("terminated_on", "termination_reason", "termination_notes")},
     **{f"admission.{column}": _WORKFLOW.format(how="termination.update_handover")

@@ -222,7 +222,7 @@ def test_list_entries_filters_and_pages(db, admin, staff):
 
 def test_details_text_is_readable():
     text = audit_log.describe_details('{"role": ["staff", "admin"], "rows": 5}')
-    assert text == "role: staff → admin; rows: 5"
+    assert text == "Peran: Petugas → Administrator; Baris: 5"  # labels: test_audit_details.py
 
 
 def test_staff_cannot_read_the_audit_log(db, admin, staff):
