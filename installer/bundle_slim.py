@@ -8,6 +8,7 @@ kept links to any more (the GTK stack of the dropped GTK theme plugin, for insta
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -25,7 +26,11 @@ UNUSED = (
 _PLATFORMS = re.compile(r"plugins/platforms/(lib)?q(eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc)\b")
 # Image formats: photos are PNG (built into QtGui) or JPEG; the window icon is .ico on Windows.
 _IMAGE_FORMATS = re.compile(r"plugins/imageformats/(lib)?q(?!jpeg|ico)\w+\.(so|dll|dylib)$")
-_LOCALES = ("id", "en", "root")  # babel locale data: the app speaks Indonesian and English
+# Babel's locale data: dates are formatted in the UI language, "id" or "en" (with their parents).
+_BABEL_LOCALES = {"root", "id", "id_ID", "en", "en_US", "en_001", "en_GB"}
+# Python's Chinese, Japanese and Korean codecs (shift_jis, big5, gb18030...; 0.9 MB): the app
+# reads and writes UTF-8 and Excel files; an unknown encoding is a plain LookupError.
+_CJK_CODECS = re.compile(r"lib-dynload/_(codecs_\w+|multibytecodec)\.")
 
 # Python modules nobody imports at run time (the hooks' and the analysis' false friends).
 EXCLUDES = [
@@ -69,15 +74,16 @@ def wanted(name: str) -> bool:
     if any(part in name for part in UNUSED) or _PLATFORMS.search(name) or _IMAGE_FORMATS.search(name):
         return False
     if "babel/locale-data/" in name:
-        locale = name.rsplit("/", 1)[-1].split(".")[0]
-        return locale.split("_")[0] in _LOCALES
+        return name.rsplit("/", 1)[-1].split(".")[0] in _BABEL_LOCALES
+    if _CJK_CODECS.search(name):
+        return False
     return name.rsplit("/", 1)[-1] not in SYSTEM_LIBRARIES
 
 
 def slim(analysis):
     analysis.binaries = [entry for entry in analysis.binaries if wanted(entry[0])]
     analysis.datas = [entry for entry in analysis.datas if wanted(entry[0])]
-    if sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux") and shutil.which("readelf"):  # binutils, as strip
         analysis.binaries = prune_unlinked(analysis.binaries)
     return analysis
 
