@@ -79,12 +79,14 @@ def test_open_document_checks_the_file(qtbot, ctx, budi, tmp_path, said, monkeyp
     opened = []
     monkeypatch.setattr(resident_file, "open_with_system", opened.append)
     dialog = open_file(qtbot, ctx, budi.resident_id)
-    dialog.open_document(row)
-    assert opened and opened[0].read_bytes() == scan.read_bytes()
+    dialog.open_document(row)  # in the background: the GUI thread never fetches the file
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert opened[0].read_bytes() == scan.read_bytes()
     opened[0].unlink()
     with ctx.db.write() as session:  # gone from the database too: nowhere to fetch it from
         session.execute(sa.delete(FileContent))
     dialog.open_document(row)
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
     assert len(opened) == 1 and "Kartu Keluarga" in said[-1]  # a clear message, no viewer error
 
 

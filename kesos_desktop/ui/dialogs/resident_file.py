@@ -130,6 +130,7 @@ class ResidentFileDialog(QDialog):
         self.identity_tab.remove_contact.connect(self.remove_contact)
         self.documents_tab.open_document.connect(self.open_document)
         self.documents_tab.add_document.connect(self.add_document)
+        self.documents_tab.remove_document.connect(self.remove_document)
         self.documents_tab.edit_document.connect(
             lambda row: corrections.DocumentDetailsDialog.ask(self.ctx, row, parent=self))
         self.stays_tab.correct_stay.connect(
@@ -300,12 +301,26 @@ class ResidentFileDialog(QDialog):
             show_error(self, error)
 
     def open_document(self, row: AttachmentRow) -> None:
+        # up to 20 MB may come from the server and be hashed: never on the GUI thread
+        self.ctx.say(_("Opening {title}…").format(title=row.title))
+        run_in_background(attachments.open_attachment, self.ctx.db, self.ctx.actor, row.id) \
+            .owned_by(self).on_success(open_with_system) \
+            .on_failure(lambda error: show_error(self, error)).start()
+
+    def remove_document(self, row: AttachmentRow) -> None:
+        if not Messages.confirm(self, _(
+                "Remove the document \"{title}\" ({name}) from this file? It cannot be opened "
+                "afterwards; the removal is recorded in the audit log.").format(
+                    title=row.title, name=row.original_name), _("Remove document")):
+            return
         try:
-            path = attachments.open_attachment(self.ctx.db, self.ctx.actor, row.id)
+            _freed, changes = attachments.remove_attachment(self.ctx.db, self.ctx.actor, row.id, row)
         except KesosError as error:
             show_error(self, error)
+            self.reload()  # a conflict or a document already gone: show what is there now
             return
-        open_with_system(path)
+        self.ctx.announce(changes)
+        self.ctx.say(_("Document \"{title}\" removed.").format(title=row.title))
 
     def add_document(self) -> None:
         stay = self.file.current_stay or self.file.last_stay if self.file else None

@@ -260,6 +260,7 @@ class DocumentsTab(QWidget):
     open_document = Signal(object)
     add_document = Signal()
     edit_document = Signal(object)  # correct its title or kind
+    remove_document = Signal(object)
 
     def __init__(self, can_add: bool, parent=None):
         super().__init__(parent)
@@ -280,10 +281,15 @@ class DocumentsTab(QWidget):
         self.add_button = QPushButton(_("Add document..."))
         self.edit_button = QPushButton(_("Edit details..."))
         self.edit_button.setObjectName("edit_document")
+        self.remove_button = QPushButton(_("Remove..."))
+        self.remove_button.setObjectName("remove_document")
+        self.remove_button.setToolTip(_("Remove the selected document from this file"))
         if not can_add:
             self.add_button.hide()
             self.edit_button.hide()
+            self.remove_button.hide()
         self.edit_button.clicked.connect(self._edit_selected)
+        self.remove_button.clicked.connect(self._remove_selected)
         self.open_button.clicked.connect(self._open_selected)
         self.add_button.clicked.connect(self.add_document)
         self.empty = QLabel(_("No documents yet. Scans added at intake or here are listed."))
@@ -293,6 +299,7 @@ class DocumentsTab(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.remove_button)
         buttons.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
@@ -307,6 +314,11 @@ class DocumentsTab(QWidget):
         row = self.table.selected_source_row()
         if row is not None:
             self.edit_document.emit(self.model.row_at(row))
+
+    def _remove_selected(self) -> None:
+        row = self.table.selected_source_row()
+        if row is not None:
+            self.remove_document.emit(self.model.row_at(row))
 
     def show_documents(self, rows: tuple[AttachmentRow, ...]) -> None:
         self.model.set_rows(list(rows))
