@@ -20,7 +20,6 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, Spacer, Table, TableStyle
 
-from kesos_desktop import paths
 from kesos_desktop.domain.dto import Actor
 from kesos_desktop.domain.errors import PermissionDenied
 from kesos_desktop.domain.permissions import Action
@@ -37,6 +36,7 @@ from kesos_desktop.reports.style import (
 from kesos_desktop.services import (
     aftercare,
     assessment,
+    attachments,
     counseling,
     counseling_notes,
     facility,
@@ -67,6 +67,7 @@ class CaseFile:
     home_visits: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
     include_notes: bool = False
+    photo: Path | None = None  # this workstation's checked copy (fetched from the database)
 
 
 def gather(db, actor: Actor, resident_id: int, include_notes: bool = False,
@@ -108,19 +109,18 @@ def gather(db, actor: Actor, resident_id: int, include_notes: bool = False,
         visits += reintegration_visits.list_home_visits(db, actor, stay.id)
         if stay.terminated_on is not None:
             follow += aftercare.list_follow_ups(db, actor, stay.id)
+    # through the file store: a workstation that never had the photo fetches it from the database
+    photo = attachments.photo_file(db, actor, resident_id) if file.resident.photo_path else None
     return CaseFile(file, trainings, latest, narratives, plan, sessions, notes, reint_plan,
                     sorted(visits, key=lambda v: v.visited_on), sorted(follow, key=lambda f: f.due_on),
-                    include_notes)
+                    include_notes, photo)
 
 
-def _photo(photo_path: str | None) -> Image | None:
+def _photo(path: Path | None, photo_path: str | None) -> Image | None:
     if not photo_path:
         return None
-    path = Path(photo_path)
-    if not path.is_absolute():
-        path = paths.data_dir() / path
-    if not path.is_file():
-        log.warning("photo %s is missing; case file printed without it", path)
+    if path is None or not path.is_file():
+        log.warning("photo %s cannot be had; case file printed without it", photo_path)
         return None
     try:
         image = Image(str(path))
@@ -164,7 +164,7 @@ def _identity(case: CaseFile, styles: Styles, width: float) -> list:
         pairs.append((_("Family"), "; ".join(
             ", ".join(p for p in (c.name, c.relationship, c.phone) if p)
             for c in case.file.family)))
-    photo = _photo(person.photo_path)
+    photo = _photo(case.photo, person.photo_path)
     if photo is None:
         return [key_values(pairs, styles, width)]
     table = Table([[key_values(pairs, styles, width - 36 * mm), photo]],
