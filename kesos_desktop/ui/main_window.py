@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import platform
 from importlib.metadata import version as package_version
 
@@ -21,14 +22,17 @@ from PySide6.QtWidgets import (
 
 from kesos_desktop import APP_NAME, __version__, paths
 from kesos_desktop.i18n import _
+from kesos_desktop.services import attachments
 from kesos_desktop.ui.actions import ActionId, create_actions
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.dialogs.lock_dialog import IdleLock
 from kesos_desktop.ui.pages.admin_backup import AutoBackup, install_backup_menu
 from kesos_desktop.ui.pages.base import Page
 from kesos_desktop.ui.pages.registry import PageSpec, visible_pages
+from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.reminder_badge import ReminderBadge
 
+log = logging.getLogger(__name__)
 ACCENT = "#0b6e4f"
 SIDEBAR_STYLE = f"""
 QListWidget#sidebar {{ background: #f3f5f4; border: none; border-right: 1px solid #d9dedb;
@@ -85,6 +89,20 @@ class MainWindow(QMainWindow):
         self.auto_backup = AutoBackup(self, ctx)  # daily; the close backup runs in startup
         if self.specs:
             self.sidebar.setCurrentRow(0)
+        self.sync_local_files()
+
+    def sync_local_files(self) -> None:
+        """Once after login, quietly: upload files this workstation added before the database
+        kept them, drop copies of files erased elsewhere (and plaintext copies when the
+        database is encrypted). A failure is only logged: nothing here needs the user."""
+        def done(counts) -> None:
+            if any(counts):
+                log.info("local files: %d uploaded, %d local copies removed", *counts)
+
+        run_in_background(attachments.sync_local_files, self.ctx.db, self.ctx.actor) \
+            .owned_by(self).on_success(done) \
+            .on_failure(lambda error: log.warning("syncing local files failed: %s", error)) \
+            .start()
 
     # ----------------------------------------------------------------- navigation
     def _show_row(self, row: int) -> None:
