@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kesos_desktop.db.engine import Database
-from kesos_desktop.db.models import Admission, Resident, ResidentCategory, Room, User
+from kesos_desktop.db.models import Admission, Consent, Resident, ResidentCategory, Room, User
 from kesos_desktop.domain.dto import Actor
-from kesos_desktop.domain.enums import Sex, Stage
+from kesos_desktop.domain.enums import PpksCategory, Sex, Stage
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import (
     Page,
@@ -31,9 +31,8 @@ from kesos_desktop.domain.resident_dto import (
     SortKey,
 )
 from kesos_desktop.domain.validation import age_on
-from kesos_desktop.services.consent import consented_ids, consented_people
+from kesos_desktop.services.consent import consented_people
 from kesos_desktop.services.context import requires
-from kesos_desktop.services.resident_common import categories_of
 
 MAX_PAGE = 1000
 
@@ -46,6 +45,7 @@ CAT = ResidentCategory.__table__
 ROOM = Room.__table__
 USER = User.__table__
 R_INNER = Resident.__table__.alias("r_inner")
+LATEST_CONSENT = Consent.__table__.alias("latest_consent")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 # Must stay identical to the index expression of migration 0003.
@@ -208,6 +208,27 @@ def text_match_count(session: Session, mode: str, text: str) -> int | None:
     ).scalar_one()
 
 
+# ---------------------------------------------------------------------------- consent
+
+
+def consent_on_record(resident_id):
+    """SQL 1 when the person's latest consent (by date given) is not withdrawn, else 0: the rule
+    of ``services.consent``, as one probe of ix_consent_latest (0007) per person."""
+    c = LATEST_CONSENT.c
+    latest = (sa.select(sa.case((c.withdrawn_on.is_(None), 1), else_=0))
+              .where(c.resident_id == resident_id)
+              .order_by(c.given_on.desc(), c.id.desc()).limit(1).scalar_subquery())
+    return sa.func.coalesce(latest, 0)
+
+
+def lacks_consent(resident_id, dialect: str):
+    """Condition: no consent on record for ``resident_id``. SQLite probes the index per person
+    (a list of every consented person cost 60-180 ms at 100,000); PostgreSQL hashes that list."""
+    if dialect == "sqlite":
+        return consent_on_record(resident_id) == 0
+    return resident_id.not_in(consented_people())
+
+
 # ---------------------------------------------------------------------------- the query
 
 DENSE_MATCHES = 4000  # above this many matches, walk the name index instead of sorting matches
@@ -243,7 +264,8 @@ def _newer_stay_exists(a):
     )
 
 
-def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current: bool = False) -> list:
+def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current: bool = False,
+                      dialect: str = "sqlite") -> list:
     """Conditions on the person. ``few_current``: the query walks the (few) open stays, where
     LIKE on each is cheaper than a list of tens of thousands of full-text matches."""
     conditions = []
@@ -258,7 +280,7 @@ def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current:
     if query.sex is not None:
         conditions.append(R.c.sex == str(query.sex))
     if query.without_consent:
-        conditions.append(R.c.id.not_in(consented_people()))
+        conditions.append(lacks_consent(R.c.id, dialect))
     return conditions
 
 
@@ -378,7 +400,7 @@ class _Plan:
         query = self.query
         offset, limit = max(query.offset, 0), max(1, min(query.limit, MAX_PAGE))
         if not self.join:
-            stmt = (sa.select(R.c.id).where(*_resident_filters(query, self.mode, self.walk),
+            stmt = (sa.select(R.c.id).where(*_resident_filters(query, self.mode, self.walk, dialect=self.dialect),
                                             *_status_without_join(query))
                     .order_by(*_order(query, A, self.dialect)).offset(offset).limit(limit))
             resident_ids = list(_conn(session).execute(stmt).scalars())
@@ -388,7 +410,7 @@ class _Plan:
             sa.select(R.c.id, A.c.id).select_from(A.join(R, R.c.id == A.c.resident_id))
             .where(*_stay_filters(query, A),
                    *_resident_filters(query, self.mode, self.walk or (self.dense and self.few_current),
-                                      self.few_current))
+                                      self.few_current, self.dialect))
             .order_by(*_order(query, A, self.dialect)).offset(offset).limit(limit)
         )
         return [(rid, aid) for rid, aid in _conn(session).execute(stmt)]
@@ -410,7 +432,8 @@ class _Plan:
             if query.status != ResidentStatus.CURRENT or not self.join:
                 # counting starts from the matches (no order to follow)
                 stmt = sa.select(sa.func.count()).select_from(R).where(
-                    *_resident_filters(query, self.mode, False), *_status_without_join(query))
+                    *_resident_filters(query, self.mode, False, dialect=self.dialect),
+                    *_status_without_join(query))
                 return conn.execute(stmt).scalar_one()
         if (query.status == ResidentStatus.CURRENT and self.fts_only and not self.few_current
                 and not _stay_filtered(query)):
@@ -422,7 +445,7 @@ class _Plan:
         dense = self.dense and self.few_current  # LIKE over a few open stays, else the match list
         stmt = (sa.select(sa.func.count()).select_from(A.join(R, R.c.id == A.c.resident_id))
                 .where(*_stay_filters(query, A),
-                       *_resident_filters(query, self.mode, dense, self.few_current)))
+                       *_resident_filters(query, self.mode, dense, self.few_current, self.dialect)))
         return conn.execute(stmt).scalar_one()
 
 
@@ -432,42 +455,53 @@ def _open_stays(conn) -> int:
     ).scalar_one()
 
 
+def _categories_text(dialect: str):
+    """A person's PPKS category codes as one comma-separated string (NULL when none)."""
+    join = sa.func.string_agg if dialect == "postgresql" else sa.func.group_concat
+    return sa.select(join(CAT.c.category, ",")).where(CAT.c.resident_id == R.c.id).scalar_subquery()
+
+
+def _row_details(session: Session, ids: list[tuple[int, int | None]]):
+    """Everything the rows show, in one query: the person, the given stay, its room and case
+    manager, the categories and the consent flag (four round trips before)."""
+    dialect = session.get_bind().dialect.name
+    admission_ids = [aid for _rid, aid in ids if aid is not None] or [-1]
+    stmt = (
+        sa.select(R.c.id, R.c.reg_no, R.c.name, R.c.alias, R.c.nik, R.c.sex, R.c.birth_date,
+                  R.c.birth_year_estimated, R.c.identity_unknown, STAY.c.id, STAY.c.stage, ROOM.c.name,
+                  STAY.c.admitted_on, STAY.c.terminated_on, USER.c.full_name,
+                  _categories_text(dialect), consent_on_record(R.c.id))
+        .select_from(R.outerjoin(STAY, sa.and_(STAY.c.resident_id == R.c.id, STAY.c.id.in_(admission_ids)))
+                     .outerjoin(ROOM, ROOM.c.id == STAY.c.room_id)
+                     .outerjoin(USER, USER.c.id == STAY.c.case_manager_id))
+        .where(R.c.id.in_([rid for rid, _aid in ids]))
+    )
+    return {row[0]: row for row in _conn(session).execute(stmt)}
+
+
+def _categories(text: str | None) -> tuple[PpksCategory, ...]:
+    return tuple(PpksCategory(code) for code in sorted(text.split(","))) if text else ()
+
+
 def rows_for(session: Session, ids: list[tuple[int, int | None]], today: date) -> list[ResidentRow]:
     """The registry rows for (resident_id, admission_id) pairs, in the same order."""
     if not ids:
         return []
-    resident_ids = [rid for rid, _aid in ids]
-    conn = _conn(session)
-    people = {row[0]: row for row in conn.execute(
-        sa.select(R.c.id, R.c.reg_no, R.c.name, R.c.alias, R.c.nik, R.c.sex, R.c.birth_date,
-                  R.c.birth_year_estimated, R.c.identity_unknown).where(R.c.id.in_(resident_ids))
-    )}
-    admission_ids = [aid for _rid, aid in ids if aid is not None]
-    stays = {row[0]: row for row in conn.execute(
-        sa.select(STAY.c.id, STAY.c.stage, ROOM.c.name, STAY.c.admitted_on, STAY.c.terminated_on,
-                  USER.c.full_name)
-        .select_from(STAY.outerjoin(ROOM, ROOM.c.id == STAY.c.room_id)
-                     .outerjoin(USER, USER.c.id == STAY.c.case_manager_id))
-        .where(STAY.c.id.in_(admission_ids))
-    )} if admission_ids else {}
-    categories = categories_of(session, resident_ids)
-    consented = consented_ids(session, resident_ids)
+    details = _row_details(session, ids)
     rows = []
-    for rid, aid in ids:
-        person = people.get(rid)
-        if person is None:  # removed between the two queries
+    for rid, _aid in ids:
+        found = details.get(rid)
+        if found is None:  # removed between the two queries
             continue
-        stay = stays.get(aid) if aid is not None else None
-        _id, reg_no, name, alias, nik, sex, birth_date, estimated_year, unknown = person
+        (_id, reg_no, name, alias, nik, sex, birth_date, estimated_year, unknown, stay_id, stage, room,
+         admitted_on, terminated_on, manager, categories, consent) = found
         rows.append(ResidentRow(
-            resident_id=rid, admission_id=stay[0] if stay else None, reg_no=reg_no, name=name,
+            resident_id=rid, admission_id=stay_id, reg_no=reg_no, name=name,
             alias=alias, nik=nik, sex=Sex(sex), age=age_on(birth_date, today, estimated_year),
             age_estimated=birth_date is None and estimated_year is not None,
-            categories=categories.get(rid, ()),
-            stage=Stage(stay[1]) if stay else None, room_name=stay[2] if stay else None,
-            admitted_on=stay[3] if stay else None, terminated_on=stay[4] if stay else None,
-            case_manager=stay[5] if stay else None, identity_unknown=unknown,
-            has_consent=rid in consented,
+            categories=_categories(categories), stage=Stage(stage) if stage else None,
+            room_name=room, admitted_on=admitted_on, terminated_on=terminated_on,
+            case_manager=manager, identity_unknown=unknown, has_consent=bool(consent),
         ))
     return rows
 

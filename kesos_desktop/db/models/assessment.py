@@ -44,7 +44,11 @@ class InterventionPlan(Versioned, Base):
     """One version of a stay's plan; a revision adds a row with the next ``plan_version``."""
 
     __tablename__ = "intervention_plan"
-    __table_args__ = (sa.UniqueConstraint("admission_id", "plan_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("admission_id", "plan_version"),
+        # the latest version's review date from the index alone (0007)
+        sa.Index("ix_intervention_plan_review", "admission_id", "plan_version", "review_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     admission_id: Mapped[int] = mapped_column(

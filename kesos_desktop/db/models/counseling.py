@@ -63,7 +63,10 @@ class SessionParticipant(Base):
     )
     observation: Mapped[str | None] = mapped_column(sa.Text)  # confidential
 
-    __table_args__ = (sa.Index("ix_session_participant_admission", "admission_id"),)
+    __table_args__ = (
+        sa.Index("ix_session_participant_admission", "admission_id"),
+        sa.Index("ix_session_participant_stay", "admission_id", "session_id"),  # covering (0007)
+    )
 
 
 class SessionWorkerRole(Base):

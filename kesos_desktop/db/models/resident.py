@@ -110,6 +110,8 @@ class Consent(Timestamped, Base):
     """Consent to care and to processing personal data (UU PDP), per stay."""
 
     __tablename__ = "consent"
+    # a person's latest consent and whether it is withdrawn, from the index alone (0007)
+    __table_args__ = (sa.Index("ix_consent_latest", "resident_id", "given_on", "id", "withdrawn_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(
