@@ -36,6 +36,10 @@ class Resident(Versioned, Base):
             name="birth_year_plausible",
         ),
         sa.Index("ix_resident_name", "name"),
+        # who else uses a photo's bytes (file_store.still_used: a prefix match on the hash
+        # name); the pattern operator class lets PostgreSQL's LIKE use it too (0006)
+        sa.Index("ix_resident_photo_path", "photo_path",
+                 postgresql_ops={"photo_path": "varchar_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,7 +149,7 @@ class Attachment(Base):
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     original_name: Mapped[str] = mapped_column(sa.String(260), nullable=False)
     stored_path: Mapped[str] = mapped_column(sa.String(400), nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False, index=True)  # 0006
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     added_at: Mapped[datetime] = mapped_column(sa.DateTime, default=now, nullable=False)
