@@ -33,6 +33,7 @@ from kesos_desktop.services import attachments, residents, timeline
 from kesos_desktop.ui import pdp_actions, print_actions
 from kesos_desktop.ui.dialogs import resident_file_actions as actions
 from kesos_desktop.ui.dialogs import resident_file_corrections as corrections
+from kesos_desktop.ui.dialogs.case_manager_dialogs import ReassignDialog, may_reassign
 from kesos_desktop.ui.dialogs.intake_wizard_documents import PHOTO_FILTER, pick_file
 from kesos_desktop.ui.dialogs.resident_file_tabs import (
     DocumentsTab,
@@ -116,7 +117,7 @@ class ResidentFileDialog(QDialog):
 
         can_edit = ctx.can(Action.RESIDENT_EDIT)
         self.identity_tab = IdentityTab(can_edit)
-        self.stays_tab = StaysTab(can_edit)
+        self.stays_tab = StaysTab(can_edit, can_reassign=may_reassign(ctx))
         self.timeline_tab = TimelineTab()
         self.documents_tab = DocumentsTab(ctx.can(Action.ATTACHMENT_MANAGE))
         self.tabs = QTabWidget()
@@ -135,6 +136,7 @@ class ResidentFileDialog(QDialog):
             lambda row: corrections.DocumentDetailsDialog.ask(self.ctx, row, parent=self))
         self.stays_tab.correct_stay.connect(
             lambda stay: corrections.StayDetailsDialog.ask(self.ctx, stay, parent=self))
+        self.stays_tab.reassign_stay.connect(self.reassign)
 
         title = QHBoxLayout()
         title.addWidget(self.name)
@@ -250,6 +252,10 @@ class ResidentFileDialog(QDialog):
         if self.file and self.file.current_stay:
             if actions.StageDialog.ask(self.ctx, self.file.current_stay, parent=self):
                 self.ctx.say(_("Stage changed."))
+
+    def reassign(self, stay) -> None:
+        if ReassignDialog.ask(self.ctx, stay, parent=self):
+            self.ctx.say(_("Case manager changed."))
 
     def move_room(self) -> None:
         if self.file and self.file.current_stay:

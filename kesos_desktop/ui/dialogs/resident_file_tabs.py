@@ -139,8 +139,9 @@ class StaysTab(QWidget):
     """Every stay; the selected one's referral, stage history and room history."""
 
     correct_stay = Signal(object)  # correct the selected stay's intake details
+    reassign_stay = Signal(object)  # another case manager for the selected (current) stay
 
-    def __init__(self, can_edit: bool = False, parent=None):
+    def __init__(self, can_edit: bool = False, parent=None, can_reassign: bool = False):
         super().__init__(parent)
         self.stays_model = DtoTableModel([
             Column(_("Admitted"), lambda s: s.admitted_on),
@@ -187,7 +188,15 @@ class StaysTab(QWidget):
         self.correct_button.setObjectName("correct_stay")
         self.correct_button.setVisible(can_edit)
         self.correct_button.clicked.connect(self._correct_selected)
-        detail_box.layout().addWidget(self.correct_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.reassign_button = QPushButton(_("Change case manager..."))
+        self.reassign_button.setObjectName("reassign_stay")
+        self.reassign_button.setVisible(can_reassign)
+        self.reassign_button.clicked.connect(self._reassign_selected)
+        stay_buttons = QHBoxLayout()
+        stay_buttons.addStretch(1)
+        stay_buttons.addWidget(self.reassign_button)
+        stay_buttons.addWidget(self.correct_button)
+        detail_box.layout().addLayout(stay_buttons)
         lower = QSplitter()
         lower.addWidget(stage_box)
         right = QSplitter(Qt.Orientation.Vertical)
@@ -211,9 +220,15 @@ class StaysTab(QWidget):
         if row is not None:
             self.correct_stay.emit(self.stays_model.row_at(row))
 
+    def _reassign_selected(self) -> None:
+        row = self.stays.selected_source_row()
+        if row is not None:
+            self.reassign_stay.emit(self.stays_model.row_at(row))
+
     def _show_selected(self) -> None:
         row = self.stays.selected_source_row()
         stay: StayDTO | None = self.stays_model.row_at(row) if row is not None else None
+        self.reassign_button.setEnabled(stay is not None and stay.is_open)  # a case in hand
         self.stages_model.set_rows(list(reversed(stay.stage_history)) if stay else [])
         self.rooms_model.set_rows(list(reversed(stay.room_history)) if stay else [])
         if stay is None:

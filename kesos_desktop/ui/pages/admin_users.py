@@ -23,6 +23,7 @@ from kesos_desktop.domain.enums import Role
 from kesos_desktop.domain.errors import KesosError
 from kesos_desktop.i18n import _
 from kesos_desktop.services import auth, users
+from kesos_desktop.ui.dialogs.case_manager_dialogs import HandoverDialog
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.form import Form, enum_combo
@@ -216,15 +217,20 @@ class UsersTab(QWidget):
         self.reset_button = QPushButton(_("Reset password"))
         self.unlock_button = QPushButton(_("Unlock"))
         self.role_button = QPushButton(_("Change role"))
+        self.handover_button = QPushButton(_("Hand over cases..."))
+        self.handover_button.setObjectName("handover_cases")
+        self.handover_button.setToolTip(_("Move all current cases of this user to another case "
+                                          "manager (e.g. when they leave or fall ill)"))
         self.add_button.clicked.connect(self.add_user)
         self.edit_button.clicked.connect(self.edit_user)
         self.toggle_button.clicked.connect(self.toggle_active)
         self.reset_button.clicked.connect(self.reset_password)
         self.unlock_button.clicked.connect(self.unlock)
         self.role_button.clicked.connect(self.change_role)
+        self.handover_button.clicked.connect(self.hand_over)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.toggle_button, self.reset_button,
-                       self.unlock_button, self.role_button):
+                       self.unlock_button, self.role_button, self.handover_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.count = QLabel()
@@ -259,7 +265,8 @@ class UsersTab(QWidget):
 
     def _update_buttons(self) -> None:
         user = self.selected()
-        for button in (self.edit_button, self.toggle_button, self.reset_button, self.role_button):
+        for button in (self.edit_button, self.toggle_button, self.reset_button, self.role_button,
+                       self.handover_button):
             button.setEnabled(user is not None)
         self.unlock_button.setEnabled(user is not None and user.locked_until is not None)
         self.toggle_button.setText(_("Activate") if user is not None and not user.active else _("Deactivate"))
@@ -332,3 +339,12 @@ class UsersTab(QWidget):
         role = self.choose_role(self, user)
         if role is not None and role != user.role:
             self._run(users.change_role, user.id, role, done=_("Role changed."))
+
+    def hand_over(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        result = HandoverDialog.ask(self.ctx, user, self)
+        if result is not None:
+            self.ctx.say(_("{n} case(s) of {source} handed over to {target}.").format(
+                n=result.moved, source=result.from_name, target=result.to_name))
