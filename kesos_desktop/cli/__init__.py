@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "kesos_desktop.cli.import_cmd",
     "kesos_desktop.cli.template_cmd",
     "kesos_desktop.cli.person_cmd",
+    "kesos_desktop.cli.resident_cmd",
 ]
 
 

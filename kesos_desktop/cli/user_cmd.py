@@ -4,6 +4,7 @@
     kesos user list --user admin
     kesos user add budi --full-name "Budi Santoso" --role staff --user admin
     kesos user reset-password budi --user admin     (new password: KESOS_NEW_PASSWORD or prompt)
+    kesos user handover siti budi --user admin     (all current cases of siti go to budi)
     kesos user permissions --markdown               (the table in docs/PERMISSIONS.md)
 """
 
@@ -115,6 +116,14 @@ def register(subparsers) -> None:
     add_user_option(role)
     role.set_defaults(func=run_change, change="role")
 
+    handover = commands.add_parser(
+        "handover", help="hand all current cases of one user over to another (case manager)")
+    handover.add_argument("from_username", metavar="FROM")
+    handover.add_argument("to_username", metavar="TO")
+    handover.add_argument("--reason", help="why the cases are handed over (optional)")
+    add_user_option(handover)
+    handover.set_defaults(func=run_handover)
+
     matrix = commands.add_parser("permissions", help="show the permission matrix (role x action)")
     matrix.add_argument("--markdown", action="store_true", help="as a Markdown table")
     matrix.set_defaults(func=run_permissions)
@@ -198,6 +207,24 @@ def run_change(args) -> int:
     finally:
         db.dispose()
     print(_("User {name} updated.").format(name=target.username))
+    return 0
+
+
+def run_handover(args) -> int:
+    from kesos_desktop.services import case_manager
+
+    db = open_db(args)
+    try:
+        actor = acting_user(db, args)
+        source, target = _find(db, actor, args.from_username), _find(db, actor, args.to_username)
+        try:
+            result, _changes = case_manager.handover(db, actor, source.id, target.id, args.reason)
+        except ValidationError as error:
+            return _print_errors(error)
+    finally:
+        db.dispose()
+    print(_("{n} case(s) of {source} handed over to {target}.").format(
+        n=result.moved, source=result.from_name, target=result.to_name))
     return 0
 
 

@@ -24,7 +24,7 @@ from kesos_desktop.db.engine import Database
 from kesos_desktop.db.models import Admission, Resident, User
 from kesos_desktop.domain.dto import Actor, Changes
 from kesos_desktop.domain.enums import AftercareStatus, Role
-from kesos_desktop.domain.errors import PermissionDenied, ValidationError
+from kesos_desktop.domain.errors import NotFoundError, PermissionDenied, ValidationError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _
 from kesos_desktop.services import audit
@@ -145,6 +145,23 @@ def _cases_query(user_id: int):
             .join(Resident, Resident.id == Admission.resident_id)
             .where(Admission.case_manager_id == user_id, _current())
             .order_by(Resident.name, Admission.id))
+
+
+@requires(Action.RESIDENT_VIEW)
+def current_case_of(db: Database, actor: Actor, reg_no: str) -> CaseRow:
+    """The current case of the person with registration number ``reg_no`` (exact, any case)."""
+    with db.read() as session:
+        row = session.execute(
+            sa.select(Admission.id, Admission.resident_id, Resident.reg_no, Resident.name,
+                      Admission.admitted_on, Admission.terminated_on)
+            .join(Resident, Resident.id == Admission.resident_id)
+            .where(sa.func.upper(Resident.reg_no) == (reg_no or "").strip().upper(), _current())
+            .order_by(Admission.admitted_on.desc(), Admission.id.desc()).limit(1)).first()
+    if row is None:
+        raise NotFoundError(_("No current stay found for registration number {reg_no}.").format(
+            reg_no=reg_no))
+    return CaseRow(row.id, row.resident_id, row.reg_no, row.name, row.admitted_on,
+                   row.terminated_on is not None)
 
 
 @requires(Action.USER_VIEW)
