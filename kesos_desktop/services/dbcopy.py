@@ -21,6 +21,9 @@ from kesos_desktop.i18n import _
 from kesos_desktop.services.context import requires
 
 CHUNK = 5_000
+# Tables with file contents (file_content: up to 20 MB a row) go in chunks of about this many
+# bytes, fetched one row at a time, so memory stays bounded however many documents there are.
+CHUNK_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,7 @@ def copy_database(
             for number, table in enumerate(tables, start=1):
                 if progress:
                     progress(number - 1, total, table.name)
-                result = src.execution_options(stream_results=True).execute(
-                    sa.select(table).order_by(*table.primary_key.columns)
-                )
-                rows = 0
-                for chunk in result.mappings().partitions(CHUNK):
-                    dst.execute(sa.insert(table), [dict(row) for row in chunk])
-                    rows += len(chunk)
-                copied[table.name] = rows
+                copied[table.name] = _copy_table(src, dst, table)
             for table in tables:
                 if _count(dst, table) != copied[table.name]:
                     raise DatabaseError(
@@ -80,6 +76,40 @@ def copy_database(
         if progress:
             progress(total, total, "")
         return CopyResult(copied)
+
+
+def _blob_columns(table: sa.Table) -> list[str]:
+    return [c.name for c in table.columns if isinstance(c.type, sa.LargeBinary)]
+
+
+def _chunks(src, table: sa.Table):
+    """The table's rows in primary-key order, as lists of dicts: CHUNK rows at a time, or
+    for a table with file contents as many as fit in CHUNK_BYTES (at least one)."""
+    blobs = _blob_columns(table)
+    options = {"yield_per": 1} if blobs else {"stream_results": True}
+    result = src.execution_options(**options).execute(
+        sa.select(table).order_by(*table.primary_key.columns))
+    if not blobs:
+        for part in result.mappings().partitions(CHUNK):
+            yield [dict(row) for row in part]
+        return
+    batch, size = [], 0
+    for row in result.mappings():
+        batch.append(dict(row))
+        size += sum(len(row[name] or b"") for name in blobs)
+        if size >= CHUNK_BYTES or len(batch) >= CHUNK:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _copy_table(src, dst, table: sa.Table) -> int:
+    rows = 0
+    for chunk in _chunks(src, table):
+        dst.execute(sa.insert(table), chunk)
+        rows += len(chunk)
+    return rows
 
 
 def _advance_sequences(conn, tables: list[sa.Table]) -> None:
