@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-import platform
-from importlib.metadata import version as package_version
 
-import PySide6
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from kesos_desktop import APP_NAME, __version__, paths
 from kesos_desktop.i18n import _
-from kesos_desktop.services import attachments
 from kesos_desktop.ui.actions import ActionId, create_actions
 from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.dialogs.lock_dialog import IdleLock
@@ -33,6 +29,9 @@ from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.reminder_badge import ReminderBadge
 
 log = logging.getLogger(__name__)
+# The file sync waits until the window has painted and the first page has loaded: it is
+# housekeeping, and at start-up it would compete with the dashboard for the interpreter.
+SYNC_DELAY_MS = 1500
 ACCENT = "#0b6e4f"
 SIDEBAR_STYLE = f"""
 QListWidget#sidebar {{ background: #f3f5f4; border: none; border-right: 1px solid #d9dedb;
@@ -89,7 +88,9 @@ class MainWindow(QMainWindow):
         self.auto_backup = AutoBackup(self, ctx)  # daily; the close backup runs in startup
         if self.specs:
             self.sidebar.setCurrentRow(0)
-        self.sync_local_files()
+        self._sync_timer = QTimer(self, singleShot=True, interval=SYNC_DELAY_MS,
+                                  timeout=self.sync_local_files)
+        self._sync_timer.start()
 
     def sync_local_files(self) -> None:
         """Once after login, quietly: upload files this workstation added before the database
@@ -98,6 +99,8 @@ class MainWindow(QMainWindow):
         def done(counts) -> None:
             if any(counts):
                 log.info("local files: %d uploaded, %d local copies removed", *counts)
+
+        from kesos_desktop.services import attachments  # file_store: not needed for the first paint
 
         run_in_background(attachments.sync_local_files, self.ctx.db, self.ctx.actor) \
             .owned_by(self).on_success(done) \
@@ -185,6 +188,11 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(demo)
 
     def about_text(self) -> str:
+        import platform
+        from importlib.metadata import version as package_version
+
+        import PySide6
+
         return _(
             "<h3>{app} {version}</h3><p>Case management for social rehabilitation facilities.</p>"
             "<p>Python {python} · Qt {qt} · PySide6 {pyside} · SQLAlchemy {sqlalchemy}</p>"
@@ -228,6 +236,7 @@ class MainWindow(QMainWindow):
             if hasattr(page, "confirm_close") and not page.confirm_close():
                 event.ignore()
                 return
+        self._sync_timer.stop()
         settings = window_settings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())

@@ -6,7 +6,11 @@ Also the headless ``--screenshot`` mode that reviews and tests use.
 from __future__ import annotations
 
 import contextlib
+import gc
+import importlib
+import logging
 import os
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QThreadPool
@@ -20,6 +24,26 @@ from kesos_desktop.ui.app_context import AppContext
 from kesos_desktop.ui.widgets.messages import Messages, error_text
 
 DEMO_RESIDENTS_DEFAULT = 400  # enough to look real, generated in a few seconds
+log = logging.getLogger(__name__)
+
+
+def _warm_up() -> None:
+    """Import the main window and its first page, and load the date locale, off the GUI thread.
+
+    Runs while the login dialog waits for the user (or, for a screenshot, while the password
+    hash is checked: argon2 releases the interpreter lock), so that the window builds at once.
+    Only imports: no widget is made here."""
+    try:
+        from datetime import date
+
+        from kesos_desktop.i18n import format_date
+        from kesos_desktop.ui.pages.registry import PAGES
+
+        importlib.import_module("kesos_desktop.ui.main_window")
+        importlib.import_module(PAGES[0].module)
+        format_date(date.today())
+    except Exception:  # noqa: BLE001 - the GUI thread imports again and reports properly
+        log.exception("warming up the main window failed")
 
 
 def settle(app: QApplication, rounds: int = 6) -> None:
@@ -43,6 +67,8 @@ class Startup:
     def __init__(self, app: QApplication, args, settings, url: str):
         self.app, self.args, self.settings, self.url = app, args, settings, url
         self.window = None
+        self._warm = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
+        self._frozen = False
 
     def _open(self):
         """Open (and migrate) the database; for a server, find or ask for its password."""
@@ -102,6 +128,7 @@ class Startup:
             self.settings.save()
 
     def run(self) -> int:
+        self._warm.start()
         try:
             db = self._open()
         except KesosError as error:
@@ -189,8 +216,12 @@ class Startup:
 
     def _main_window(self, db, actor: Actor) -> bool:
         """Show the main window until it closes; True when the user logged out."""
+        self._warm.join()
         from kesos_desktop.ui.main_window import MainWindow
 
+        if not self._frozen:  # once: later windows (after a log-out) must stay collectable
+            gc.freeze()  # see app.freeze_loaded_objects
+            self._frozen = True
         ctx = AppContext(db, actor, self.settings, demo=self.args.demo)
         window = MainWindow(ctx)
         self.window = window
