@@ -132,10 +132,35 @@ def encrypt_new_database(db: Database, passphrase: str) -> Database:
     return session_setup.open_database(crypto.url_for(path, passphrase))
 
 
+def _record(result: ConversionResult, key: str | None, action: str) -> ConversionResult:
+    """The conversion in the audit log of the converted database: file names, never a key.
+
+    Done from the command line with the app closed, so no user is logged in: the operating
+    system account that ran it is named instead."""
+    import getpass
+
+    from kesos_desktop.services import audit
+
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no such account name on this system
+        who = "-"
+    db = Database(crypto.url_for(result.path, key))
+    try:
+        with db.write() as session:
+            audit.record(session, None, action, "database", None, {
+                "file": result.path.name,
+                "safety_copy": result.safety_copy.name if result.safety_copy else None,
+            }, username=f"os:{who}")
+    finally:
+        db.dispose()
+    return result
+
+
 @requires(None, reason="converts a closed database file; its holder may, like any SQLite tool")
 def encrypt(url: str, passphrase: str) -> ConversionResult:
     _require_new(passphrase)
-    return crypto.convert(_file(url), None, passphrase)
+    return _record(crypto.convert(_file(url), None, passphrase), passphrase, "encrypt")
 
 
 @requires(None, reason="converts a closed database file; needs its passphrase")
@@ -144,7 +169,8 @@ def decrypt(url: str, passphrase: str | None = None) -> ConversionResult:
     old = passphrase or crypto.passphrase_of(url)
     if not old:
         raise DatabaseError(_("The database is not encrypted."))
-    return crypto.convert(_file(url), old, None, safety_dir=paths.backup_dir())
+    return _record(crypto.convert(_file(url), old, None, safety_dir=paths.backup_dir()), None,
+                   "decrypt")
 
 
 @requires(None, reason="converts a closed database file; needs its passphrase")
@@ -156,7 +182,8 @@ def change_passphrase(url: str, old: str | None, new: str) -> ConversionResult:
     _require_new(new)
     if old == new:
         raise ValidationError(_("The new passphrase is the same as the old one."))
-    return crypto.convert(_file(url), old, new, safety_dir=paths.backup_dir())
+    return _record(crypto.convert(_file(url), old, new, safety_dir=paths.backup_dir()), new,
+                   "change_passphrase")
 
 
 @requires(None, reason="lists files in the backup folder after a conversion")

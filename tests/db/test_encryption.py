@@ -12,7 +12,7 @@ from kesos_desktop import paths
 from kesos_desktop.db import encryption as crypto
 from kesos_desktop.db import migrate
 from kesos_desktop.db.engine import Database
-from kesos_desktop.db.models import Resident
+from kesos_desktop.db.models import AuditEntry, Resident
 from kesos_desktop.services import auth, backup, intake, session_setup
 from kesos_desktop.services import encryption as service
 from tests.conftest import PASSWORD
@@ -111,12 +111,23 @@ def test_decrypt_then_encrypt_keeps_every_row(encrypted, data_dir):
     assert not result.encrypted and not crypto.is_encrypted_file(path)
     assert result.safety_copy and crypto.is_encrypted_file(result.safety_copy)  # kept encrypted
     plain = Database(crypto.url_for(path, None))
-    assert counts(plain) == before
+    decrypted = counts(plain)
+    assert decrypted["audit_log"] == before["audit_log"] + 1
+    assert {k: v for k, v in decrypted.items() if k != "audit_log"} == \
+        {k: v for k, v in before.items() if k != "audit_log"}
     plain.dispose()
     service.encrypt(crypto.url_for(path, None), "Kunci-Baru-Fiktif-2027")
     assert NIK_MAN_1980.encode() not in all_bytes(path)
     again = session_setup.open_database(crypto.url_for(path, "Kunci-Baru-Fiktif-2027"))
-    assert counts(again) == before
+    after = counts(again)
+    assert after["audit_log"] == before["audit_log"] + 2  # decrypt and encrypt, recorded
+    assert {k: v for k, v in after.items() if k != "audit_log"} == \
+        {k: v for k, v in before.items() if k != "audit_log"}
+    with again.read() as session:
+        rows = session.execute(sa.select(AuditEntry.action, AuditEntry.details)
+                               .order_by(AuditEntry.id.desc()).limit(2)).all()
+    assert [r.action for r in rows] == ["encrypt", "decrypt"]
+    assert not any("Kunci" in str(r.details) for r in rows)
     assert auth.login(again, "admin", PASSWORD).username == "admin"
     again.dispose()
     assert not list(Path(path).parent.glob(".*converting*"))
