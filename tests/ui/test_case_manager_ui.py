@@ -166,3 +166,6 @@ def test_audit_tab_shows_details_in_words(qtbot, ctx, db, admin, counselor, seco
     shown = tab.model.index(tab.model.rows.index(row), 6).data()
     assert shown.startswith("Manajer kasus: Konselor1 Contoh → Konselor2 Contoh")
     assert "Alasan: cuti" in shown and "case_manager" not in shown
+    tip = tab.model.index(tab.model.rows.index(row), 6).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.splitlines()[0] == "Manajer kasus: Konselor1 Contoh → Konselor2 Contoh"
+    assert "Alasan: cuti" in tip.splitlines()

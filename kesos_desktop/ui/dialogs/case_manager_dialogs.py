@@ -19,6 +19,7 @@ from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import StayDTO
 from kesos_desktop.i18n import _
 from kesos_desktop.services import case_manager, residents
+from kesos_desktop.ui.dialogs.resident_file_tabs import default_widths
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.form import Form
@@ -61,7 +62,7 @@ class _ChoiceDialog(QDialog):
         self.form = Form()
         self.choice = QComboBox()
         self.choice.setObjectName("new_case_manager")
-        self.choice.setMinimumContentsLength(28)
+        self.choice.setMinimumContentsLength(44)  # "name (Pekerja sosial / konselor)"
         self.reason = _reason_edit()
         self.buttons = _buttons(self, ok_text)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -92,7 +93,7 @@ class ReassignDialog(_ChoiceDialog):
     made meanwhile on another workstation."""
 
     def __init__(self, ctx, stay: StayDTO, parent: QWidget | None = None):
-        super().__init__(ctx, _("Change case manager"), _("Change"), parent)
+        super().__init__(ctx, _("Change case manager"), _("Save"), parent)
         self.stay = stay
         self.changes = None
         current = QLabel(f"<b>{stay.case_manager or _('(not yet)')}</b>")
@@ -109,7 +110,7 @@ class ReassignDialog(_ChoiceDialog):
         layout.addLayout(self.form)
         layout.addWidget(note)
         layout.addWidget(self.buttons)
-        self.resize(520, 240)
+        self.resize(620, 240)
         self.load_choices(stay.case_manager_id)
 
     def save(self) -> None:
@@ -143,6 +144,7 @@ class HandoverDialog(_ChoiceDialog):
         ])
         self.table = DataTable("handover_cases")
         self.table.set_source_model(self.model)
+        default_widths(self.table, (110, 250, 90))
         self.summary = QLabel(_("Loading…"))
         self.summary.setObjectName("handover_summary")
         self.summary.setWordWrap(True)
@@ -153,7 +155,7 @@ class HandoverDialog(_ChoiceDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
-        self.resize(680, 460)
+        self.resize(720, 480)
         self.load_choices(user.id)
         run_in_background(case_manager.current_cases, ctx.db, ctx.actor, user.id) \
             .owned_by(self).on_success(self._show_cases) \

@@ -40,6 +40,19 @@ def _export(db, actor, path, filters, progress: Progress | None = None):
     return audit_log.export_xlsx(db, actor, path, filters, progress_fn(progress))
 
 
+class AuditTableModel(DtoTableModel):
+    """The audit rows; the details column's tooltip shows them whole, one item a line (the
+    cell itself is cut to the column's width)."""
+
+    DETAILS = 6
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and index.column() == self.DETAILS \
+                and 0 <= index.row() < len(self.rows):
+            return self.rows[index.row()].details_text.replace("; ", "\n") or None
+        return super().data(index, role)
+
+
 def _to_date(edit) -> date:
     value = edit.date()
     return date(value.year(), value.month(), value.day())
@@ -51,7 +64,7 @@ class AuditTab(QWidget):
         self.ctx = ctx
         self.offset = 0
         self.total = 0
-        self.model = DtoTableModel([
+        self.model = AuditTableModel([
             Column(_("No."), lambda r: r.id),
             Column(_("Time"), lambda r: r.at.strftime("%d/%m/%Y %H:%M:%S")),
             Column(_("User"), lambda r: r.username),
