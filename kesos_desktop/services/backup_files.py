@@ -104,7 +104,7 @@ def describe_file(path: str | os.PathLike[str]) -> BackupInfo:
     revision = revision or meta.get("schema_revision")
     facility = facility if facility is not None else meta.get("facility_name")
     created = None
-    with contextlib.suppress(TypeError, ValueError):
+    with contextlib.suppress(KeyError, TypeError, ValueError):  # no sidecar: the file's time
         created = datetime.fromisoformat(meta["created_at"])
     return BackupInfo(
         path=path,

@@ -242,3 +242,18 @@ def test_damaged_plain_files_are_not_taken_for_encrypted(encrypted, tmp_path):
     for path in (zeroed, text, short, tmp_path / "tidak-ada.db"):
         assert not crypto.is_encrypted_file(path), path.name
         assert not service.needs_passphrase(crypto.url_for(path, None))
+
+
+def test_encrypted_backup_without_its_sidecar_restores(encrypted, tmp_path):
+    """A backup file copied on its own (no .json beside it) is still recognised and restored."""
+    db, admin = encrypted
+    made = backup.create_backup(db, admin).info.path
+    alone = tmp_path / "salinan" / "kesos-salinan.db"
+    alone.parent.mkdir()
+    alone.write_bytes(made.read_bytes())
+    info = backup.inspect_backup(alone)
+    assert info.path == alone and info.created_at is not None
+    result = backup.restore_backup(db, admin, alone)
+    assert result.schema_revision == migrate.head_revision()
+    with db.read() as session:
+        assert session.execute(sa.select(Resident.nik)).scalar_one() == NIK_MAN_1980
