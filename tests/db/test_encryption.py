@@ -257,3 +257,19 @@ def test_encrypted_backup_without_its_sidecar_restores(encrypted, tmp_path):
     assert result.schema_revision == migrate.head_revision()
     with db.read() as session:
         assert session.execute(sa.select(Resident.nik)).scalar_one() == NIK_MAN_1980
+
+
+def test_encrypted_database_upgrades_from_an_older_schema(tmp_path, data_dir):
+    """Alembic runs through the SQLCipher engine; the pre-upgrade copy is encrypted too."""
+    path = tmp_path / "lama.db"
+    db = Database(crypto.url_for(path, None))
+    migrate.upgrade(db, backup=False, target="0001")
+    db.dispose()
+    crypto.convert(path, None, PASSPHRASE)
+    old = Database(crypto.url_for(path, PASSPHRASE))
+    assert migrate.current_revision(old) == "0001"
+    result = migrate.upgrade(old)
+    old.dispose()
+    assert result.to_revision == migrate.head_revision() and result.backup_path
+    crypto.check_passphrase(result.backup_path, PASSPHRASE)
+    assert crypto.is_encrypted_file(path) and crypto.is_encrypted_file(result.backup_path)
