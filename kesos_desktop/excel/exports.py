@@ -87,15 +87,15 @@ def resident_columns() -> list[Column]:
     ]
 
 
-def resident_values(entry, today) -> list[object]:
-    row = entry.row
-    age = (today.year - entry.birth_year_estimated
-           if entry.birth_date is None and entry.birth_year_estimated is not None else None)
-    return [row.reg_no, row.name, row.alias, row.nik, entry.kk, row.sex, entry.birth_place,
-            entry.birth_date, age, entry.religion, entry.marital_status, entry.education,
-            entry.address, entry.village, entry.district, entry.city, entry.province, entry.phone,
-            "; ".join(c.label for c in row.categories), row.admitted_on, entry.referral_source,
-            entry.approach, row.stage, row.room_name, row.terminated_on]
+def resident_values(record, today) -> list[object]:
+    """A ``resident_export_query.RegisterRecord`` in the order of ``resident_columns``."""
+    r = record
+    age = (today.year - r.birth_year_estimated
+           if r.birth_date is None and r.birth_year_estimated is not None else None)
+    return [r.reg_no, r.name, r.alias, r.nik, r.kk, r.sex, r.birth_place, r.birth_date, age,
+            r.religion, r.marital_status, r.education, r.address, r.village, r.district, r.city,
+            r.province, r.phone, "; ".join(c.label for c in r.categories), r.admitted_on, r.referral_source,
+            r.approach, r.stage, r.room_name, r.terminated_on]
 
 
 def query_filters(query) -> list[tuple[str, str]]:
@@ -176,12 +176,12 @@ def export_residents(db, actor: Actor, query, path: str | Path, progress: Progre
 
     today = today or date.today()
     total = resident_search.search(db, actor, replace(query, offset=0, limit=1, with_total=True)).total or 0
-    batches = resident_export_query.register_batches(db, actor, replace(query, offset=0), today)
+    batches = resident_export_query.register_batches(db, actor, query)
 
     def rows():
-        for entries in _prefetched(batches):
-            for entry in entries:
-                yield resident_values(entry, today)
+        for records in _prefetched(batches):
+            for record in records:
+                yield resident_values(record, today)
 
     filters = query_filters(query)
     info = export_info(db, actor, _("Residents register (data induk PM)"), filters)

@@ -113,6 +113,7 @@ class _RowCells:
     """
 
     def __init__(self, sheet, columns: Sequence[Column]):
+        self.sheet = sheet
         self.kinds = [c.kind for c in columns]
         self.plain: list[WriteOnlyCell] = []
         self.styled: list[WriteOnlyCell | None] = []
@@ -135,38 +136,44 @@ class _RowCells:
         return label
 
     def __call__(self, values: Sequence[object], row_index: int):
-        kinds, plain, styled = self.kinds, self.plain, self.styled
+        kinds, plain, styled, labels = self.kinds, self.plain, self.styled, self.labels
+        identity = ColumnKind.ID
         for index, value in enumerate(values):
             if value is None:
                 continue
-            if isinstance(value, Enum):
-                value = self._label(value)
-                if value is None:
-                    continue
-            kind = kinds[index] if index < len(kinds) else ColumnKind.TEXT
-            cell = self._fill(index, kind, value, plain, styled)
+            if index >= len(plain):  # a row longer than the columns: plain text, formula-safe
+                self._add_column()
+            if type(value) is not str and isinstance(value, Enum):
+                value = labels.get(value) or self._label(value)
+            if type(value) is str:  # most cells: the fast path
+                cell = styled[index] if kinds[index] is identity else plain[index]
+                cell.value = value  # checks the characters; may guess a formula or an error code...
+                cell.data_type = "s"  # ...but user text is always text: never a formula, never a number
+            else:
+                cell = self._fill(index, kinds[index], value)
             cell.row = row_index
             yield cell
 
-    def _fill(self, index: int, kind: ColumnKind, value: object, plain, styled) -> WriteOnlyCell:
-        if index >= len(plain):  # a row longer than the columns: plain text, formula-safe
-            cell = WriteOnlyCell(plain[0].parent)
-            cell.column = index + 1
-            plain.append(cell)
-            styled.append(None)
+    def _add_column(self) -> None:
+        cell = WriteOnlyCell(self.sheet)
+        cell.column = len(self.plain) + 1
+        self.plain.append(cell)
+        self.styled.append(None)
+        self.kinds.append(ColumnKind.TEXT)
+
+    def _fill(self, index: int, kind: ColumnKind, value: object) -> WriteOnlyCell:
         if kind is ColumnKind.DATE and isinstance(value, date) or (
                 kind is ColumnKind.DATETIME and isinstance(value, datetime)):
-            cell = styled[index]
+            cell = self.styled[index]
             cell.value = value
             return cell
         if kind is ColumnKind.NUMBER and isinstance(value, int | float):
-            cell = plain[index]
+            cell = self.plain[index]
             cell.value = value
             return cell
-        text = value if type(value) is str else str(value)
-        cell = styled[index] if kind is ColumnKind.ID else plain[index]
-        cell.value = text  # checks the characters; may guess a formula or an error code...
-        cell.data_type = "s"  # ...but user text is always text: never a formula, never a number
+        cell = self.styled[index] if kind is ColumnKind.ID else self.plain[index]
+        cell.value = str(value)
+        cell.data_type = "s"
         return cell
 
 

@@ -1,95 +1,166 @@
 """The registry's view for an export, read as one streamed query instead of OFFSET pages.
 
 Paging a 100,000-person view with OFFSET makes the database walk and sort every earlier row
-again for each page (a quarter of a full export's time). Here the view's ordered ids come from
-one query whose cursor is read in batches (``stream_results``: a server-side cursor on
-PostgreSQL, an ordinary one on SQLite), and each batch's details are loaded by primary key.
-The order, filters and status rules are the registry's own (``resident_search``).
+again for each page (a quarter of a full export's time), and looking each page's details up
+again by id cost as much once more. Here one query gives every column of the data induk PM,
+person and shown stay joined, in the view's order; its cursor is read in batches
+(``stream_results``: a server-side cursor on PostgreSQL, an ordinary one on SQLite) and only
+the PPKS categories are fetched per batch. Order, filters and which stay is shown are the
+registry's own (``resident_search``): the latest stay, or the one the filters chose.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
 from kesos_desktop.db.engine import Database
-from kesos_desktop.db.models import Admission, Resident
+from kesos_desktop.db.models import ResidentCategory
 from kesos_desktop.domain.dto import Actor
-from kesos_desktop.domain.enums import Approach, Education, MaritalStatus, ReferralSource, Religion
+from kesos_desktop.domain.enums import (
+    Approach,
+    Education,
+    MaritalStatus,
+    PpksCategory,
+    ReferralSource,
+    Religion,
+    Sex,
+    Stage,
+)
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.domain.resident_dto import ResidentQuery
 from kesos_desktop.services import resident_search as rs
 from kesos_desktop.services.context import require, requires
-from kesos_desktop.services.resident_register import RegisterEntry
 
 BATCH = 2000
 
 
-def _ordered_ids(session, query: ResidentQuery, mode: str) -> sa.Select:
-    """The statement ``resident_search`` pages with OFFSET/LIMIT, without them."""
-    plan = rs._Plan(session, replace(query, offset=0), mode)
-    order = rs._order(query, rs.A, plan.dialect)
-    if not plan.join:
-        return (sa.select(rs.R.c.id).where(*rs._resident_filters(query, mode, plan.walk),
-                                           *rs._status_without_join(query)).order_by(*order))
-    return (sa.select(rs.R.c.id, rs.A.c.id).select_from(rs.A.join(rs.R, rs.R.c.id == rs.A.c.resident_id))
-            .where(*rs._stay_filters(query, rs.A),
+class RegisterRecord(NamedTuple):
+    """One person of the view with everything the data induk PM shows (stay fields None when
+    the person has no stay)."""
+
+    resident_id: int
+    admission_id: int | None
+    reg_no: str
+    name: str
+    alias: str | None
+    nik: str | None
+    kk: str | None
+    sex: Sex
+    birth_place: str | None
+    birth_date: date | None
+    birth_year_estimated: int | None
+    religion: Religion
+    marital_status: MaritalStatus
+    education: Education
+    address: str | None
+    village: str | None
+    district: str | None
+    city: str | None
+    province: str | None
+    phone: str | None
+    admitted_on: date | None
+    referral_source: ReferralSource | None
+    approach: Approach | None
+    stage: Stage | None
+    room_name: str | None
+    terminated_on: date | None
+    categories: tuple[PpksCategory, ...] = ()
+
+
+_R, _A = rs.R, rs.A
+_ENUMS = {7: Sex, 11: Religion, 12: MaritalStatus, 13: Education, 21: ReferralSource, 22: Approach,
+          23: Stage}  # record position -> enumeration (read as raw codes, looked up in a dict)
+_DATES = (9, 20, 25)  # record positions of dates (text on SQLite, read without SQLAlchemy's processing)
+
+
+def _columns() -> list:
+    raw = sa.String()  # no result processing: the codes and dates are converted below, in bulk
+    return [
+        _R.c.id, _A.c.id, _R.c.reg_no, _R.c.name, _R.c.alias, _R.c.nik, _R.c.kk,
+        sa.type_coerce(_R.c.sex, raw), _R.c.birth_place, sa.type_coerce(_R.c.birth_date, raw),
+        _R.c.birth_year_estimated, sa.type_coerce(_R.c.religion, raw),
+        sa.type_coerce(_R.c.marital_status, raw), sa.type_coerce(_R.c.education, raw),
+        _R.c.address, _R.c.village, _R.c.district, _R.c.city, _R.c.province, _R.c.phone,
+        sa.type_coerce(_A.c.admitted_on, raw), sa.type_coerce(_A.c.referral_source, raw),
+        sa.type_coerce(_A.c.approach, raw), sa.type_coerce(_A.c.stage, raw), rs.ROOM.c.name,
+        sa.type_coerce(_A.c.terminated_on, raw),
+    ]
+
+
+def view_statement(session, query: ResidentQuery, mode: str) -> sa.Select:
+    """The registry's statement for ``query`` with every register column and without
+    OFFSET/LIMIT: the stay shown is the one the registry pages show."""
+    plan = rs._Plan(session, query, mode)
+    order = rs._order(query, _A, plan.dialect)
+    if not plan.join:  # filters on the person only: each one's latest stay, if any
+        latest = sa.and_(_A.c.resident_id == _R.c.id, ~rs._newer_stay_exists(_A))
+        source = _R.outerjoin(_A, latest).outerjoin(rs.ROOM, rs.ROOM.c.id == _A.c.room_id)
+        return (sa.select(*_columns()).select_from(source)
+                .where(*rs._resident_filters(query, mode, plan.walk), *rs._status_without_join(query))
+                .order_by(*order))
+    source = _A.join(_R, _R.c.id == _A.c.resident_id).outerjoin(rs.ROOM, rs.ROOM.c.id == _A.c.room_id)
+    return (sa.select(*_columns()).select_from(source)
+            .where(*rs._stay_filters(query, _A),
                    *rs._resident_filters(query, mode, plan.walk or (plan.dense and plan.few_current),
                                          plan.few_current))
             .order_by(*order))
 
 
-def _details(conn, rows) -> list[RegisterEntry]:
-    """Everything the register shows beyond the registry row, for one batch of rows."""
-    r, a = Resident.__table__, Admission.__table__
-    people = {p[0]: p for p in conn.execute(sa.select(
-        r.c.id, r.c.kk, r.c.birth_place, r.c.birth_date, r.c.birth_year_estimated, r.c.religion,
-        r.c.marital_status, r.c.education, r.c.address, r.c.village, r.c.district, r.c.city,
-        r.c.province, r.c.phone).where(r.c.id.in_([row.resident_id for row in rows])))}
-    stay_ids = [row.admission_id for row in rows if row.admission_id is not None]
-    stays = {s[0]: s for s in conn.execute(sa.select(a.c.id, a.c.referral_source, a.c.approach)
-                                           .where(a.c.id.in_(stay_ids)))} if stay_ids else {}
-    entries = []
+def _categories(conn, ids: list[int]) -> dict[int, tuple[PpksCategory, ...]]:
+    """The PPKS categories of a batch of people, by code as ``resident_common.categories_of``
+    orders them; one driver-level query (an expanding IN of 2,000 ids costs more to compile)."""
+    table = ResidentCategory.__table__
+    preparer = conn.dialect.identifier_preparer
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    sql = (f"SELECT resident_id, category FROM {preparer.format_table(table)} "
+           f"WHERE resident_id IN ({', '.join([mark] * len(ids))})")
+    found: dict[int, list[str]] = {}
+    for resident_id, code in conn.exec_driver_sql(sql, tuple(ids)):
+        found.setdefault(resident_id, []).append(code)
+    lookup = PpksCategory._value2member_map_
+    return {rid: tuple(lookup[c] for c in sorted(codes)) for rid, codes in found.items()}
+
+
+def _as_date(value) -> date | None:
+    return date.fromisoformat(value[:10]) if type(value) is str else value
+
+
+def _records(rows, categories: dict[int, tuple[PpksCategory, ...]]) -> list[RegisterRecord]:
+    lookups = {i: e._value2member_map_ for i, e in _ENUMS.items()}
+    records = []
     for row in rows:
-        p = people.get(row.resident_id)
-        if p is None:
-            continue
-        stay = stays.get(row.admission_id)
-        entries.append(RegisterEntry(
-            row=row, kk=p[1], birth_place=p[2], birth_date=p[3], birth_year_estimated=p[4],
-            religion=Religion(p[5]), marital_status=MaritalStatus(p[6]), education=Education(p[7]),
-            address=p[8], village=p[9], district=p[10], city=p[11], province=p[12], phone=p[13],
-            referral_source=ReferralSource(stay[1]) if stay and stay[1] else None,
-            approach=Approach(stay[2]) if stay and stay[2] else None))
-    return entries
+        values = list(row)
+        for index, lookup in lookups.items():
+            code = values[index]
+            values[index] = None if code is None else lookup[code]
+        for index in _DATES:
+            values[index] = _as_date(values[index])
+        values.append(categories.get(values[0], ()))
+        records.append(RegisterRecord._make(values))
+    return records
 
 
 @requires(Action.EXCEL_EXPORT)
-def register_batches(db: Database, actor: Actor, query: ResidentQuery, today: date | None = None,
-                     batch: int = BATCH) -> Iterator[list[RegisterEntry]]:
-    """The view's register entries in the registry's order, ``batch`` at a time, all read in
-    one transaction (a consistent snapshot). Close the iterator to stop early."""
+def register_batches(db: Database, actor: Actor, query: ResidentQuery, batch: int = BATCH
+                     ) -> Iterator[list[RegisterRecord]]:
+    """The view's people in the registry's order, ``batch`` at a time, all read in one
+    transaction (a consistent snapshot). Close the iterator to stop early."""
     require(db, actor, Action.RESIDENT_VIEW)
-    return _batches(db, query, today or date.today(), batch)
+    return _batches(db, query, batch)
 
 
-def _batches(db: Database, query: ResidentQuery, today: date, batch: int) -> Iterator[list[RegisterEntry]]:
+def _batches(db: Database, query: ResidentQuery, batch: int) -> Iterator[list[RegisterRecord]]:
     mode = rs.search_mode(db)
     with db.read() as session:
         conn = session.connection()
-        stmt = _ordered_ids(session, query, mode)
+        stmt = view_statement(session, query, mode)
         result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
         try:
             for part in result.partitions(batch):
-                if len(part[0]) == 1:  # no stay joined: each person's latest stay, if any
-                    ids = [row[0] for row in part]
-                    latest = rs._latest_stays(session, ids)
-                    pairs = [(rid, latest.get(rid)) for rid in ids]
-                else:
-                    pairs = [(rid, aid) for rid, aid in part]
-                yield _details(conn, rs.rows_for(session, pairs, today))
+                yield _records(part, _categories(conn, [row[0] for row in part]))
         finally:
             result.close()

@@ -35,6 +35,7 @@ CACHE_DIR = ROOT / ".bench-cache"
 RESULTS_FILE = ROOT / "bench-results.json"
 BENCH_RESIDENTS = int(os.environ.get("KESOS_BENCH_RESIDENTS", "100000"))
 BENCH_SEED = 20261123
+BENCH_TIMEOUT = int(os.environ.get("KESOS_BENCH_TIMEOUT", "3600"))  # seconds per benchmark
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,14 @@ def bench_actor(db: Database, username: str = "admin") -> Actor:
     with db.read() as session:
         user = session.execute(sa.select(User).where(User.username == username)).scalar_one()
         return auth.to_actor(user)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A benchmark may build the big database first (several minutes on a busy 2-core machine):
+    the suite's 300 s per-test timeout would kill the build half way."""
+    for item in items:
+        if "tests/bench/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.timeout(BENCH_TIMEOUT))
 
 
 def pytest_terminal_summary(terminalreporter):

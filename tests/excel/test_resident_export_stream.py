@@ -9,7 +9,14 @@ import pytest
 import sqlalchemy as sa
 
 from kesos_desktop.db.models import Admission
-from kesos_desktop.domain.enums import Approach, ReferralSource, Sex, Stage, TerminationReason
+from kesos_desktop.domain.enums import (
+    Approach,
+    ReferralSource,
+    Religion,
+    Sex,
+    Stage,
+    TerminationReason,
+)
 from kesos_desktop.domain.resident_dto import ResidentQuery, ResidentStatus, SortKey
 from kesos_desktop.excel.exports import export_residents
 from kesos_desktop.services import resident_export_query, resident_search
@@ -39,13 +46,15 @@ def facility(db):
 
 def registry_rows(db, actor, query):
     page = resident_search.search(db, actor, query.page(0, 1000))
-    return [(r.resident_id, r.admission_id, r.name, r.stage) for r in page.rows]
+    return [(r.resident_id, r.admission_id, r.name, r.sex, r.stage, r.room_name, r.admitted_on,
+             r.terminated_on, r.categories) for r in page.rows]
 
 
 def streamed_rows(db, actor, query):
-    batches = list(resident_export_query.register_batches(db, actor, query, TODAY, batch=3))
+    batches = list(resident_export_query.register_batches(db, actor, query, batch=3))
     assert all(len(b) <= 3 for b in batches)
-    return [(e.row.resident_id, e.row.admission_id, e.row.name, e.row.stage) for b in batches for e in b]
+    return [(r.resident_id, r.admission_id, r.name, r.sex, r.stage, r.room_name, r.admitted_on,
+             r.terminated_on, r.categories) for b in batches for r in b]
 
 
 @pytest.mark.parametrize("query", [
@@ -63,18 +72,21 @@ def test_streamed_view_matches_the_registry(facility, staff, query):
 
 
 def test_details_come_with_each_row(facility, staff):
-    entries = [e for b in resident_export_query.register_batches(
-        facility, staff, ResidentQuery(status=ResidentStatus.ALL), TODAY) for e in b]
-    assert len(entries) == len(NAMES)
-    assert {e.birth_date.year for e in entries} == {1970 + n for n in range(len(NAMES))}
+    records = [r for b in resident_export_query.register_batches(
+        facility, staff, ResidentQuery(status=ResidentStatus.ALL)) for r in b]
+    assert len(records) == len(NAMES)
+    assert {r.birth_date for r in records} == {date(1970 + n, 5, 17) for n in range(len(NAMES))}
+    assert {r.religion for r in records} == {Religion.UNKNOWN}
+    assert {r.referral_source for r in records} == {ReferralSource.SATPOL_PP, ReferralSource.FAMILY}
+    assert {r.approach for r in records} == {Approach.PERSUASIVE}
     with facility.read() as session:  # the second stay of the returning resident is the one shown
         latest = session.execute(sa.select(sa.func.max(Admission.id))).scalar_one()
-    assert latest in {e.row.admission_id for e in entries}
+    assert latest in {r.admission_id for r in records}
 
 
 def test_stopping_early_ends_the_read(facility, staff, tmp_path):
     batches = resident_export_query.register_batches(facility, staff, ResidentQuery(status=ResidentStatus.ALL),
-                                                     TODAY, batch=2)
+                                                     batch=2)
     assert len(next(batches)) == 2
     batches.close()
     admit_resident(facility, "Ika Fiktif")  # the database is free for writing again
