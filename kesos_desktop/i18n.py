@@ -2,13 +2,17 @@
 
 Source strings are English. Each area keeps its own catalog file
 (``resources/translations/id/LC_MESSAGES/<area>.po``, compiled to ``.mo`` by ``make``), so that
-work on one area never edits another's file; all catalogs of a language are chained into one.
-This module imports nothing of ours and nothing of Qt, so every layer may use it.
+work on one area never edits another's file. A module's own catalog answers first, so that a
+short string ("From", "Change") can mean different things on different screens; every catalog
+of the language, merged into one, answers for the rest (enum labels marked in ``domain`` and
+translated where they are shown). This module imports nothing of ours and nothing of Qt, so
+every layer may use it.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +20,7 @@ DEFAULT_LANGUAGE = "id"
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 
 _catalog: _gettext.NullTranslations = _gettext.NullTranslations()
+_own: dict[str, dict] = {}  # module name ("kesos_desktop.ui.pages.admin_users") -> its messages
 _language = "en"
 _listeners: list[Callable[[str], None]] = []
 
@@ -26,27 +31,41 @@ def _translations_dir() -> Path:
     return translations_dir()
 
 
-def load_catalog(language: str, directory: Path | None = None) -> _gettext.NullTranslations:
-    """All compiled catalogs of ``language`` merged into one (a NullTranslations for English)."""
+def _module_of(mo: Path) -> str:
+    return "kesos_desktop." + mo.stem
+
+
+def load_catalogs(language: str, directory: Path | None = None
+                  ) -> tuple[_gettext.NullTranslations, dict[str, dict]]:
+    """The merged catalog of ``language`` (a NullTranslations for English) and each module's own
+    messages."""
     if language == "en":
-        return _gettext.NullTranslations()
+        return _gettext.NullTranslations(), {}
     folder = (directory or _translations_dir()) / language / "LC_MESSAGES"
     catalog: _gettext.GNUTranslations | None = None
+    own: dict[str, dict] = {}
     for mo in sorted(folder.glob("*.mo")):
         with mo.open("rb") as fh:
             part = _gettext.GNUTranslations(fh)
+        own[_module_of(mo)] = part._catalog
         if catalog is None:
-            catalog = part
-        else:
-            catalog._catalog.update(part._catalog)  # one dict: O(1) lookups for every message
-    return catalog or _gettext.NullTranslations()
+            catalog = _gettext.GNUTranslations()
+            catalog._catalog, catalog.plural = dict(part._catalog), part.plural
+            catalog._charset, catalog._info = part._charset, part._info
+        catalog._catalog.update(part._catalog)  # one dict: O(1) lookups for every message
+    return catalog or _gettext.NullTranslations(), own
+
+
+def load_catalog(language: str, directory: Path | None = None) -> _gettext.NullTranslations:
+    """All compiled catalogs of ``language`` merged into one (a NullTranslations for English)."""
+    return load_catalogs(language, directory)[0]
 
 
 def set_language(language: str, directory: Path | None = None) -> None:
-    global _catalog, _language
+    global _catalog, _own, _language
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
-    _catalog = load_catalog(language, directory)
+    _catalog, _own = load_catalogs(language, directory)
     _language = language
     for listener in list(_listeners):
         listener(language)
@@ -61,11 +80,19 @@ def on_language_changed(listener: Callable[[str], None]) -> None:
 
 
 def _(message: str) -> str:
-    """Translate ``message`` into the current language."""
+    """Translate ``message`` into the current language, as the calling module's catalog has it."""
+    if _own:
+        own = _own.get(sys._getframe(1).f_globals.get("__name__", ""))
+        if own is not None and (found := own.get(message)):
+            return found
     return _catalog.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    if _own:
+        own = _own.get(sys._getframe(1).f_globals.get("__name__", ""))
+        if own is not None and (found := own.get((singular, _catalog.plural(n)))):
+            return found
     return _catalog.ngettext(singular, plural, n)
 
 
