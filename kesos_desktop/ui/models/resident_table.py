@@ -24,6 +24,7 @@ MAX_PAGES = 40
 FORMER_COLOR = "#6b716e"
 NO_CONSENT_COLOR = "#b3261e"  # the marker of a person without consent on record (UU PDP)
 LOADING = "…"
+TEXT_CACHE_ROWS = 500  # cell texts kept for a few screens of rows
 
 # (title, sort key, right-aligned)
 COLUMNS: list[tuple[str, SortKey, bool]] = [
@@ -98,6 +99,8 @@ class ResidentTableModel(QAbstractTableModel):
         self._total = 0
         self._grand_total = 0
         self._pages: dict[int, tuple[ResidentRow, ...]] = {}
+        # each shown row's cell texts, made once: a paint asks for every visible cell again
+        self._texts: dict[int, tuple[str, ...]] = {}
         self._pending: set[int] = set()
         self._generation = 0
         self.loading = False
@@ -137,6 +140,7 @@ class ResidentTableModel(QAbstractTableModel):
         self._total = page.total or 0
         self._grand_total = page.grand_total or 0
         self._pages = {0: page.rows}
+        self._texts = {}
         self._pending = set()
         self.endResetModel()
         self.loading = False
@@ -167,6 +171,7 @@ class ResidentTableModel(QAbstractTableModel):
         if len(self._pages) > MAX_PAGES:  # forget the pages farthest from this one
             for far in sorted(self._pages, key=lambda p: -abs(p - page_no))[: len(self._pages) - MAX_PAGES]:
                 del self._pages[far]
+            self._texts = {}  # rebuilt for the rows still shown
         first = page_no * self.page_size
         last = min(first + self.page_size, self._total) - 1
         if last >= first:
@@ -183,6 +188,14 @@ class ResidentTableModel(QAbstractTableModel):
             return None
         offset = row % self.page_size
         return rows[offset] if offset < len(rows) else None
+
+    def _cell_texts(self, number: int, row: ResidentRow) -> tuple[str, ...]:
+        texts = self._texts.get(number)
+        if texts is None:
+            if len(self._texts) >= TEXT_CACHE_ROWS:
+                self._texts = {}
+            texts = self._texts[number] = tuple(cell_text(row, c) for c in range(len(COLUMNS)))
+        return texts
 
     def loaded_rows(self) -> list[ResidentRow]:
         return [row for page in sorted(self._pages) for row in self._pages[page]]
@@ -212,7 +225,7 @@ class ResidentTableModel(QAbstractTableModel):
                 return LOADING
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(row, column)
+            return self._cell_texts(index.row(), row)[column]
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:

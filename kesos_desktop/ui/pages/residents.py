@@ -87,8 +87,10 @@ class ResidentsPage(Page):
             self.export_button.hide()
             self.export_more.hide()
 
+        self._rooms_stale = self._rooms_loading = False
         self.filters = ResidentFilters()
         self.filters.changed.connect(self.apply_filters)
+        self.filters.rooms_wanted.connect(self._load_rooms)
         self.model = ResidentTableModel(ctx, self)
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(lambda error: show_error(self, error))
@@ -130,20 +132,31 @@ class ResidentsPage(Page):
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
         super().refresh()
-        self._rooms_stale = True
+        self._rooms_stale = self.filters.rooms_loaded()  # choices shown already: fetch them again
         self.model.set_query(self.filters.apply(self.model.query))
 
     def _load_rooms(self) -> None:
-        """The room filter's choices, fetched after the rows so they do not delay them."""
+        """The room filter's choices, fetched when first wanted (or again after a refresh, once
+        the rows are in) so they never delay the first screen."""
         self._rooms_stale = False
+        if self._rooms_loading:
+            return
+        self._rooms_loading = True
         run_in_background(rooms.list_rooms, self.ctx.db, self.ctx.actor).owned_by(self) \
-            .on_success(self.filters.set_rooms).on_failure(lambda _e: None).start()
+            .on_success(self._rooms_arrived).on_failure(self._rooms_failed).start()
+
+    def _rooms_arrived(self, rooms_list) -> None:
+        self._rooms_loading = False
+        self.filters.set_rooms(rooms_list)
+
+    def _rooms_failed(self, _error) -> None:
+        self._rooms_loading = False  # the filter keeps "All rooms"; the next focus asks again
 
     def apply_filters(self) -> None:
         self.model.set_query(self.filters.apply(self.model.query))
 
     def _loaded(self, _page) -> None:
-        if getattr(self, "_rooms_stale", True):
+        if self._rooms_stale:
             self._load_rooms()
         self.summary.setText(self.model.summary())
         self._show_empty_state()

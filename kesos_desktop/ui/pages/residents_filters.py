@@ -59,10 +59,33 @@ def date_or_none(edit: QDateEdit) -> date | None:
     return None if value == edit.minimumDate() else value.toPython()
 
 
+class LazyComboBox(QComboBox):
+    """A combo box whose choices are fetched only when someone reaches for it (focus or popup):
+    most visits to the registry never filter by room, and a large facility has thousands."""
+
+    wanted = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.filled = False
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt naming
+        if not self.filled:
+            self.wanted.emit()
+        super().showPopup()
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if not self.filled:
+            self.wanted.emit()
+        super().focusInEvent(event)
+
+
 class ResidentFilters(QWidget):
     """Search as you type (a short pause after the last key), status and filters."""
 
     changed = Signal()
+    #: the room filter needs its choices (``set_rooms``)
+    rooms_wanted = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,9 +102,11 @@ class ResidentFilters(QWidget):
         self.category.setMaximumWidth(230)
         self.stage = enum_combo(Stage, with_blank=_("All stages"))
         self.stage.setObjectName("filter_stage")
-        self.room = QComboBox()
+        self.room = LazyComboBox()
         self.room.setObjectName("filter_room")
         self.room.addItem(_("All rooms"), None)
+        self.room.wanted.connect(self.rooms_wanted)
+        self._pending_room = None  # a room asked for before the choices arrived
         self.sex = enum_combo(Sex, with_blank=_("Both sexes"))
         self.sex.setObjectName("filter_sex")
         self.admitted_from = optional_date_edit("filter_from")
@@ -153,6 +178,8 @@ class ResidentFilters(QWidget):
         self.room.setCurrentIndex(0)
         if self._pending_room is not None:
             select_data(self.room, self._pending_room)
+            if not self.room.filled:
+                self.rooms_wanted.emit()
         for key, edit in (("admitted_from", self.admitted_from), ("admitted_to", self.admitted_to)):
             value = target.get(key)
             edit.setDate(QDate(value) if isinstance(value, date) else NO_DATE)
@@ -161,9 +188,13 @@ class ResidentFilters(QWidget):
             widget.blockSignals(False)
         self.changed.emit()
 
+    def rooms_loaded(self) -> bool:
+        return self.room.filled
+
     def set_rooms(self, rooms: list[RoomRow]) -> None:
-        current = getattr(self, "_pending_room", None) or self.room.currentData()
+        current = self._pending_room or self.room.currentData()
         self._pending_room = None
+        self.room.filled = True
         self.room.blockSignals(True)
         self.room.clear()
         self.room.addItem(_("All rooms"), None)
@@ -180,7 +211,7 @@ class ResidentFilters(QWidget):
             status=enum_value(self.status, ResidentStatus) or ResidentStatus.CURRENT,
             category=enum_value(self.category, PpksCategory),
             stage=enum_value(self.stage, Stage),
-            room_id=self.room.currentData(),
+            room_id=self._pending_room if self._pending_room is not None else self.room.currentData(),
             sex=enum_value(self.sex, Sex),
             admitted_from=date_or_none(self.admitted_from),
             admitted_to=date_or_none(self.admitted_to),
