@@ -59,6 +59,42 @@ def _preload_database_layer() -> None:
         log.exception("preloading the database layer failed")
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # an encrypted file has none
+
+
+def plain_sqlite_file(url: str) -> str | None:
+    """The path of ``url`` when it is an existing, unencrypted SQLite file; else None.
+
+    Only then can the login dialog come first: an encrypted file asks for its passphrase, a
+    server may ask for a password, and a missing file leads to the first-run setup.
+    """
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///"):].split("?", 1)[0]
+    try:
+        with open(path, "rb") as fh:
+            return path if fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER else None
+    except OSError:
+        return None
+
+
+def early_login(app, args: argparse.Namespace, settings: WorkstationSettings, url: str,
+                preload: threading.Thread):
+    """Show the login dialog at once and let the user type while SQLAlchemy and the models
+    load on the second thread; ``Startup`` opens the database and finishes the dialog."""
+    if args.screenshot or plain_sqlite_file(url) is None:
+        preload.join()
+        return None
+    from kesos_desktop.ui.dialogs.login_dialog import LoginDialog
+
+    dialog = LoginDialog(None, "", args.demo, settings.last_username)
+    dialog.show()
+    while preload.is_alive():
+        app.processEvents()
+        preload.join(0.02)  # the loading thread runs while this one waits
+    return dialog
+
+
 def freeze_loaded_objects() -> None:
     """Move everything loaded so far (modules, classes, mappers) out of the garbage collector's
     reach. ``gc_guard`` collects on the GUI thread only, so its first collection would otherwise
@@ -85,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     preload.start()
     from PySide6.QtWidgets import QApplication
 
+    owns_app = QApplication.instance() is None  # False when a test runs main() in-process
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -102,11 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:  # translator module not built yet in a partial checkout
         pass
 
+    url = database_url(args, settings)
+    login = early_login(app, args, settings, url, preload)
     from kesos_desktop.ui.startup import Startup
 
-    preload.join()
-    freeze_loaded_objects()
-    return Startup(app, args, settings, database_url(args, settings)).run()
+    if owns_app:  # a test process keeps its collector as it is
+        freeze_loaded_objects()
+    return Startup(app, args, settings, url, early_login=login, freeze_gc=owns_app).run()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import os
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kesos_desktop.domain.dto import Actor
@@ -64,11 +64,19 @@ def grab(widget: QWidget, path: str, size: str) -> None:
 
 
 class Startup:
-    def __init__(self, app: QApplication, args, settings, url: str):
+    def __init__(self, app: QApplication, args, settings, url: str, early_login=None,
+                 freeze_gc: bool = False):
         self.app, self.args, self.settings, self.url = app, args, settings, url
         self.window = None
-        self._warm = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
-        self._frozen = False
+        self.early_login = early_login  # a LoginDialog already on screen (app.early_login)
+        self._warm: threading.Thread | None = None
+        self._freeze_gc = freeze_gc  # see app.freeze_loaded_objects
+
+    def _start_warm_up(self) -> None:
+        """Once, when the login is under way (not earlier: it would slow the dialog down)."""
+        if self._warm is None:
+            self._warm = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
+            self._warm.start()
 
     def _open(self):
         """Open (and migrate) the database; for a server, find or ask for its password."""
@@ -128,7 +136,6 @@ class Startup:
             self.settings.save()
 
     def run(self) -> int:
-        self._warm.start()
         try:
             db = self._open()
         except KesosError as error:
@@ -136,6 +143,7 @@ class Startup:
         except Exception as error:  # noqa: BLE001 - a clear message instead of a traceback
             return self._fail(error_text(error))
         if db is None:
+            self._drop_early_login()
             return 0
         try:
             if self.args.demo and auth.needs_setup(db):
@@ -155,9 +163,18 @@ class Startup:
                     return 0
                 actor = None
         finally:
+            self._drop_early_login()
             db.dispose()
 
+    def _drop_early_login(self) -> None:
+        """The early login dialog is not wanted (setup, an error) or has been used."""
+        if self.early_login is not None:
+            self.early_login.hide()
+            self.early_login.deleteLater()
+            self.early_login = None
+
     def _fail(self, message: str) -> int:
+        self._drop_early_login()
         if self.args.screenshot:
             print(message, flush=True)
         else:
@@ -173,6 +190,7 @@ class Startup:
         """The setup dialog; it may hand back a new (encrypted) database in place of ``db``."""
         from kesos_desktop.ui.dialogs.setup_dialog import SetupDialog
 
+        self._drop_early_login()
         if self.args.screenshot:
             grab(SetupDialog(db), self.args.screenshot, "920x480")
             return db, None
@@ -185,6 +203,7 @@ class Startup:
         if self.args.screenshot:
             username = self.args.user or "admin"
             password = os.environ.get("KESOS_PASSWORD") or ("demo" if self.args.demo else "")
+            self._start_warm_up()
             try:
                 return auth.login(db, username, password)
             except KesosError as error:
@@ -192,7 +211,13 @@ class Startup:
                 return None
         from kesos_desktop.ui.dialogs.login_dialog import LoginDialog
 
-        actor = LoginDialog.ask(db, facility.facility_name(db), self.args.demo, self.settings.last_username)
+        QTimer.singleShot(0, self._start_warm_up)  # once the dialog is up, while the user types
+        if self.early_login is not None:
+            actor = LoginDialog.resume(self.early_login, db, facility.facility_name(db))
+            self._drop_early_login()
+        else:
+            actor = LoginDialog.ask(db, facility.facility_name(db), self.args.demo,
+                                    self.settings.last_username)
         if actor is not None:
             self.settings.last_username = actor.username
             self.settings.save()
@@ -216,12 +241,13 @@ class Startup:
 
     def _main_window(self, db, actor: Actor) -> bool:
         """Show the main window until it closes; True when the user logged out."""
-        self._warm.join()
+        if self._warm is not None:
+            self._warm.join()
         from kesos_desktop.ui.main_window import MainWindow
 
-        if not self._frozen:  # once: later windows (after a log-out) must stay collectable
-            gc.freeze()  # see app.freeze_loaded_objects
-            self._frozen = True
+        if self._freeze_gc:  # once: later windows (after a log-out) must stay collectable
+            gc.freeze()
+            self._freeze_gc = False
         ctx = AppContext(db, actor, self.settings, demo=self.args.demo)
         window = MainWindow(ctx)
         self.window = window
