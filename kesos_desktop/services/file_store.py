@@ -326,9 +326,11 @@ def _private_parent() -> Path:
         user = "user"
     parent = Path(tempfile.gettempdir()) / f"kesos-desktop-{user}"
     parent.mkdir(mode=0o700, exist_ok=True)
-    if os.name != "nt" and (parent.stat().st_uid != os.getuid() or parent.is_symlink()):
-        # someone else made it (a shared /tmp): use a fresh folder, removed at exit only
-        return Path(tempfile.mkdtemp(prefix="kesos-desktop-"))
+    if os.name != "nt":
+        if parent.is_symlink() or parent.stat().st_uid != os.getuid():
+            # someone else made it (a shared /tmp): use a fresh folder, removed at exit only
+            return Path(tempfile.mkdtemp(prefix="kesos-desktop-"))
+        parent.chmod(0o700)
     return parent
 
 
