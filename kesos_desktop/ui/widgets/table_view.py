@@ -14,6 +14,7 @@ class DataTable(QTableView):
     Enter or double-click emits ``activated_row`` with the source row number."""
 
     activated_row = Signal(int)
+    MAX_FITTED_WIDTH = 320  # a long address must not push every other column off screen
 
     def __init__(self, name: str, parent=None):
         super().__init__(parent)
@@ -34,6 +35,7 @@ class DataTable(QTableView):
         header.sectionResized.connect(self._maybe_save)
         header.sectionMoved.connect(lambda *_: self.save_layout())
         self.doubleClicked.connect(lambda index: self._emit(index.row()))
+        self._fitted = False
 
     def set_source_model(self, model, sortable_in_proxy: bool = True) -> None:
         """Small models sort through a proxy; SQL-backed models sort themselves."""
@@ -46,7 +48,22 @@ class DataTable(QTableView):
             self.setModel(proxy)
         else:
             self.setModel(model)
+        model.modelReset.connect(self._fit_once)
+        model.rowsInserted.connect(self._fit_once)
         self.restore_layout()
+
+    def _fit_once(self, *_args) -> None:
+        """Until the user has a layout of their own, the first rows size the columns, so that
+        headers such as "Terakhir masuk" are not cut off at Qt's default width."""
+        model = self.model()
+        if self._fitted or model is None or model.rowCount() == 0:
+            return
+        self._fitted = True
+        self.resizeColumnsToContents()
+        header = self.horizontalHeader()
+        for column in range(header.count()):
+            if header.sectionSize(column) > self.MAX_FITTED_WIDTH:
+                header.resizeSection(column, self.MAX_FITTED_WIDTH)
 
     def source_row(self, view_row: int) -> int:
         model = self.model()
@@ -73,8 +90,8 @@ class DataTable(QTableView):
             self.save_layout()
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        if self.isVisible() or self.model() is not None:
-            self.save_layout()
+        if self._fitted and (self.isVisible() or self.model() is not None):
+            self.save_layout()  # only a layout worth keeping: not Qt's default widths
         super().hideEvent(event)
 
     def _settings(self) -> QSettings:
@@ -86,4 +103,4 @@ class DataTable(QTableView):
     def restore_layout(self) -> None:
         state = self._settings().value(f"tables/{self.objectName()}")
         if state is not None:
-            self.horizontalHeader().restoreState(state)
+            self._fitted = self.horizontalHeader().restoreState(state)
