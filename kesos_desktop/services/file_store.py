@@ -288,7 +288,12 @@ def sync_local_files(session: Session) -> tuple[int, int]:
         if HASH_NAME.match(sha) and (stale or _abandoned(copy) or (private and sha in stored)):
             copy.unlink(missing_ok=True)
             removed += 1
-    if private:
+    if private:  # copies under older names (not the hash) too
+        for sha, path in wanted.items():
+            plain = local_path(path, sha)
+            if sha in stored and plain.is_file():
+                plain.unlink()
+                removed += 1
         remove_stale_private_copies()
     return uploaded, removed
 

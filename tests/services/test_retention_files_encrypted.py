@@ -86,8 +86,16 @@ def test_sync_removes_copies_left_from_before_encryption(encrypted, data_dir, tm
     leftover = data_dir / row.stored_path  # as the plain database's cache had it
     leftover.parent.mkdir(parents=True, exist_ok=True)
     leftover.write_bytes(LATER)
+    old_name = data_dir / "attachments" / "ab" / "surat-lama.pdf"  # named before hashes
+    old_name.parent.mkdir(parents=True, exist_ok=True)
+    old_name.write_bytes(LATER)
+    with db.write() as session:
+        from kesos_desktop.db.models import Attachment
+
+        session.get(Attachment, row.id).stored_path = "attachments/ab/surat-lama.pdf"
     uploaded, removed = attachments.sync_local_files(db, admin)
-    assert (uploaded, removed) == (0, 1) and not leftover.exists()
+    assert (uploaded, removed) == (0, 2) and not leftover.exists() and not old_name.exists()
+    assert holding(data_dir, LATER) == []
 
 
 def test_private_folder_of_a_killed_process_is_removed_at_next_start(private_tmp):
