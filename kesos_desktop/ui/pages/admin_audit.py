@@ -85,6 +85,8 @@ class AuditTab(QWidget):
         for combo in (self.user, self.entity, self.action):
             combo.addItem(_("(all)"), None)
             combo.setMinimumContentsLength(10)
+            # sized by that length, not by the longest entity name: the row fits 1366 pixels
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.action.setMinimumContentsLength(13)  # room for "(ekspor/cetak)"
         self.user.setMinimumContentsLength(8)  # ...within a 1366-pixel wide window
         self._add_outputs_choice()
@@ -107,10 +109,12 @@ class AuditTab(QWidget):
                               (_("Action"), self.action)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
+        filters.addStretch(1)
+        period = QHBoxLayout()  # a row of its own: all on one row is wider than 1366 pixels
         for widget in (self.use_from, self.date_from, self.use_to, self.date_to,
                        self.filter_button, self.clear_button):
-            filters.addWidget(widget)
-        filters.addStretch(1)
+            period.addWidget(widget)
+        period.addStretch(1)
 
         self.verify_button = QPushButton(_("Check integrity"))
         self.verify_button.setToolTip(_("Check that no entry was edited, deleted or reordered"))
@@ -145,6 +149,7 @@ class AuditTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
         layout.addLayout(filters)
+        layout.addLayout(period)
         layout.addWidget(self.table, 1)
         layout.addLayout(pager)
         self._choices_loaded = False
