@@ -211,12 +211,18 @@ def _open_stay_in(session: Session, actor: Actor, resident: Resident, data: Admi
     return admission
 
 
-def _store_uploads(data: AdmissionRequest) -> list[tuple[attachments.StoredFile, DocumentType, str]]:
+def _store_uploads(data: AdmissionRequest, private: bool
+                   ) -> list[tuple[attachments.StoredFile, DocumentType, str]]:
     stored = []
     for n, upload in enumerate(data.attachments):
         source = attachments.check_upload(upload, f"attachments.{n}")
-        stored.append((attachments.store_file(source), upload.doc_type, upload.title))
+        stored.append((attachments.store_file(source, private=private), upload.doc_type, upload.title))
     return stored
+
+
+def _encrypted(session: Session) -> bool:
+    """An encrypted database: no plaintext copy of a photo or scan may land in the data folder."""
+    return session.get_bind().dialect.driver == "pysqlcipher"
 
 
 def register_in(session: Session, actor: Actor, request: IntakeRequest, mode: str,
@@ -242,8 +248,9 @@ def register_in(session: Session, actor: Actor, request: IntakeRequest, mode: st
         candidates = duplicates.find_in(session, mode, probe, today)
         if candidates:
             raise PossibleDuplicates(candidates)
-    photo = attachments.store_photo(request.photo_path) if request.photo_path else None
-    uploads = _store_uploads(data)
+    private = _encrypted(session)
+    photo = attachments.store_photo(request.photo_path, private=private) if request.photo_path else None
+    uploads = _store_uploads(data, private)
     resident = Resident(reg_no=allocate_reg_no(session, data.admitted_on),
                         updated_by=actor.username)
     apply_identity(resident, person, data.admitted_on)
@@ -310,7 +317,7 @@ def readmit(db: Database, actor: Actor, resident_id: int, admission: AdmissionRe
         errors.update(_check_in_db(session, person, data, resident.id))
         if errors:
             raise ValidationError(_("Please correct the marked fields."), errors)
-        uploads = _store_uploads(data)
+        uploads = _store_uploads(data, _encrypted(session))
         if identity is not None:
             before = audit_snapshot(resident)
             apply_identity(resident, person, data.admitted_on)

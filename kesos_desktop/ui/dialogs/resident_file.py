@@ -233,7 +233,7 @@ class ResidentFileDialog(QDialog):
             self.photo.setPixmap(QPixmap())
             self.photo.setText(initials or "?")
             if self.file and self.file.resident.photo_path and path is None:
-                self.photo.setToolTip(_("The photo file is missing from the data folder."))
+                self.photo.setToolTip(_("The photo could not be loaded from the database."))
             return
         self.photo.setPixmap(pixmap.scaled(*PHOTO_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))

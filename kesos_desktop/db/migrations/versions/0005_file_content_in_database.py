@@ -12,7 +12,7 @@ missing at the others, and a backup of the database lacked every document.
 ``file_content`` keeps the bytes once per SHA-256. The upgrade copies every file it finds in
 this workstation's data folder whose bytes still match the recorded hash. A file that is missing
 or changed is logged and left out; its attachment row stays as it was (a workstation that still
-has the file can add it later: ``services.attachments.import_local_files``). A photo stored under
+has the file can add it later: ``services.attachments.sync_local_files``). A photo stored under
 a name that is not its hash (older test data) is renamed to ``attachments/xx/<sha256>.<ext>``.
 
 Downgrade writes each referenced content back to its path under the data folder (where missing),
