@@ -161,8 +161,7 @@ def _open_stays_by_stage(session: Session, actor: Actor, today: date) -> tuple[d
     consent = actor.can(Action.RESIDENT_VIEW)
     assessment = actor.can(Action.COUNSELING_VIEW)
     if consent:
-        dialect = session.get_bind().dialect.name
-        columns.append(sa.func.count(sa.case((lacks_consent(Admission.resident_id, dialect), 1))))
+        columns.append(sa.func.count(sa.case((lacks_consent(Admission.resident_id), 1))))
     days = ASSESSMENT_DUE_DEFAULT
     if assessment:
         days, overdue = _assessment_overdue_condition(session, today)
@@ -252,9 +251,8 @@ def load(db: Database, actor: Actor, today: date | None = None) -> DashboardData
 
 def _without_consent(session: Session) -> int:
     """Current residents without a consent on record (flagged until someone records it)."""
-    dialect = session.get_bind().dialect.name
     return _count(session, sa.select(sa.func.count()).select_from(Admission)
-                  .where(_open(), lacks_consent(Admission.resident_id, dialect)))
+                  .where(_open(), lacks_consent(Admission.resident_id)))
 
 
 @requires(Action.FACILITY_VIEW)
@@ -268,7 +266,8 @@ def reminders(db: Database, actor: Actor, today: date | None = None, limit: int 
         def people(query):
             if mine:
                 query = query.where(Admission.case_manager_id == actor.id)
-            return session.execute(query.order_by(sa.text("due")).limit(limit)).all()
+            # the stay's id breaks ties, so the same items are cut off at ``limit`` every time
+            return session.execute(query.order_by(sa.text("due"), Admission.id).limit(limit)).all()
 
         if actor.can(Action.REINTEGRATION_VIEW):
             week_end = today + timedelta(days=6 - today.weekday())

@@ -31,7 +31,6 @@ from kesos_desktop.domain.resident_dto import (
     SortKey,
 )
 from kesos_desktop.domain.validation import age_on
-from kesos_desktop.services.consent import consented_people
 from kesos_desktop.services.context import requires
 
 MAX_PAGE = 1000
@@ -221,12 +220,11 @@ def consent_on_record(resident_id):
     return sa.func.coalesce(latest, 0)
 
 
-def lacks_consent(resident_id, dialect: str):
-    """Condition: no consent on record for ``resident_id``. SQLite probes the index per person
-    (a list of every consented person cost 60-180 ms at 100,000); PostgreSQL hashes that list."""
-    if dialect == "sqlite":
-        return consent_on_record(resident_id) == 0
-    return resident_id.not_in(consented_people())
+def lacks_consent(resident_id):
+    """Condition: no consent on record for ``resident_id``. One index probe per person is
+    cheaper on both databases than the list of every consented person it replaced (at 100,000
+    people: SQLite 60-180 -> 10-15 ms, PostgreSQL 170 -> 40 ms for the current residents)."""
+    return consent_on_record(resident_id) == 0
 
 
 # ---------------------------------------------------------------------------- the query
@@ -264,8 +262,7 @@ def _newer_stay_exists(a):
     )
 
 
-def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current: bool = False,
-                      dialect: str = "sqlite") -> list:
+def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current: bool = False) -> list:
     """Conditions on the person. ``few_current``: the query walks the (few) open stays, where
     LIKE on each is cheaper than a list of tens of thousands of full-text matches."""
     conditions = []
@@ -280,7 +277,7 @@ def _resident_filters(query: ResidentQuery, mode: str, dense: bool, few_current:
     if query.sex is not None:
         conditions.append(R.c.sex == str(query.sex))
     if query.without_consent:
-        conditions.append(lacks_consent(R.c.id, dialect))
+        conditions.append(lacks_consent(R.c.id))
     return conditions
 
 
@@ -400,7 +397,7 @@ class _Plan:
         query = self.query
         offset, limit = max(query.offset, 0), max(1, min(query.limit, MAX_PAGE))
         if not self.join:
-            stmt = (sa.select(R.c.id).where(*_resident_filters(query, self.mode, self.walk, dialect=self.dialect),
+            stmt = (sa.select(R.c.id).where(*_resident_filters(query, self.mode, self.walk),
                                             *_status_without_join(query))
                     .order_by(*_order(query, A, self.dialect)).offset(offset).limit(limit))
             resident_ids = list(_conn(session).execute(stmt).scalars())
@@ -410,7 +407,7 @@ class _Plan:
             sa.select(R.c.id, A.c.id).select_from(A.join(R, R.c.id == A.c.resident_id))
             .where(*_stay_filters(query, A),
                    *_resident_filters(query, self.mode, self.walk or (self.dense and self.few_current),
-                                      self.few_current, self.dialect))
+                                      self.few_current))
             .order_by(*_order(query, A, self.dialect)).offset(offset).limit(limit)
         )
         return [(rid, aid) for rid, aid in _conn(session).execute(stmt)]
@@ -432,8 +429,7 @@ class _Plan:
             if query.status != ResidentStatus.CURRENT or not self.join:
                 # counting starts from the matches (no order to follow)
                 stmt = sa.select(sa.func.count()).select_from(R).where(
-                    *_resident_filters(query, self.mode, False, dialect=self.dialect),
-                    *_status_without_join(query))
+                    *_resident_filters(query, self.mode, False), *_status_without_join(query))
                 return conn.execute(stmt).scalar_one()
         if (query.status == ResidentStatus.CURRENT and self.fts_only and not self.few_current
                 and not _stay_filtered(query)):
@@ -445,7 +441,7 @@ class _Plan:
         dense = self.dense and self.few_current  # LIKE over a few open stays, else the match list
         stmt = (sa.select(sa.func.count()).select_from(A.join(R, R.c.id == A.c.resident_id))
                 .where(*_stay_filters(query, A),
-                       *_resident_filters(query, self.mode, dense, self.few_current, self.dialect)))
+                       *_resident_filters(query, self.mode, dense, self.few_current)))
         return conn.execute(stmt).scalar_one()
 
 
