@@ -70,3 +70,12 @@ def test_the_check_sees_a_heavy_import():
 
 def test_start_path_loads_what_it_needs(start_modules):
     assert {"PySide6.QtWidgets", "sqlalchemy.orm", "kesos_desktop.db.models"} <= start_modules
+
+
+def test_the_login_dialog_needs_no_database_code():
+    """The login dialog is on screen while SQLAlchemy and the models load (app.early_login):
+    the composition root and the dialog must not import them themselves."""
+    modules = modules_after_importing("kesos_desktop.app", "kesos_desktop.ui.dialogs.login_dialog")
+    for package in ("sqlalchemy", "argon2", "kesos_desktop.db", "kesos_desktop.services"):
+        assert not loaded(modules, package), package
+    assert "PySide6.QtWidgets" in modules
