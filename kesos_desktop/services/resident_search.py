@@ -392,6 +392,10 @@ class _Plan:
         # current residents matching words: start from the open stays and test each against the
         # list of matches; walking the name index is a gamble when few matches are current
         self.walk = self.dense and query.status != ResidentStatus.CURRENT
+        # Words matched through the stays: every match is found and sorted before the page is
+        # cut, so that same pass counts them (count(*) OVER ()) instead of a second query.
+        self.counted_with_page = self.join and has_text and not self.walk and query.with_total
+        self.total: int | None = None
 
     def ids(self, session: Session) -> list[tuple[int, int | None]]:
         query = self.query
@@ -403,17 +407,23 @@ class _Plan:
             resident_ids = list(_conn(session).execute(stmt).scalars())
             latest = _latest_stays(session, resident_ids)
             return [(rid, latest.get(rid)) for rid in resident_ids]
+        columns = [R.c.id, A.c.id] + ([sa.func.count().over()] if self.counted_with_page else [])
         stmt = (
-            sa.select(R.c.id, A.c.id).select_from(A.join(R, R.c.id == A.c.resident_id))
+            sa.select(*columns).select_from(A.join(R, R.c.id == A.c.resident_id))
             .where(*_stay_filters(query, A),
                    *_resident_filters(query, self.mode, self.walk or (self.dense and self.few_current),
                                       self.few_current))
             .order_by(*_order(query, A, self.dialect)).offset(offset).limit(limit)
         )
-        return [(rid, aid) for rid, aid in _conn(session).execute(stmt)]
+        rows = _conn(session).execute(stmt).all()
+        if self.counted_with_page and (rows or offset == 0):  # past the end: count apart
+            self.total = rows[0][2] if rows else 0
+        return [(row[0], row[1]) for row in rows]
 
     def count(self, session: Session) -> int:
         query, conn = self.query, _conn(session)
+        if self.total is not None:
+            return self.total
         if query.status == ResidentStatus.CURRENT and not query.filtered:
             return self.open_count
         if not _stay_filtered(query):

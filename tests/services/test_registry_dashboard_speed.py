@@ -99,3 +99,39 @@ def test_plans_past_review_counts_the_latest_version_only(db, admin, counselor):
     assert [(r.target["admission_id"], r.due_on) for r in plans] == [(stays[0], date(2026, 11, 1))]
     with db.read() as session:  # nothing else in the database is due
         assert session.execute(sa.select(sa.func.count()).select_from(InterventionPlan)).scalar_one() == 5
+
+
+NAMES = ["Siti Aminah", "Siti Sarah", "Sari Dewi", "Budi Santoso", "Budi Sasongko", "Sulastri",
+         "Agus Salim", "Dewi Sartika", "Wawan Setiawan", "Wati Suwarni"]
+
+
+@pytest.mark.parametrize("few_current, dense_matches", [(3000, 4000), (0, 0)])
+def test_total_counted_with_the_page_equals_the_rows(db, admin, monkeypatch, few_current, dense_matches):
+    """Whichever plan the query takes (few or many current residents, few or many matches), the
+    total counted in the page's own pass is the number of rows the registry can page through."""
+    from kesos_desktop.db.models import Admission
+    from kesos_desktop.domain.enums import Sex, TerminationReason
+    from kesos_desktop.domain.resident_dto import SortKey
+
+    monkeypatch.setattr(resident_search, "FEW_CURRENT", few_current)
+    monkeypatch.setattr(resident_search, "DENSE_MATCHES", dense_matches)
+    stays = [admit_resident(db, name=name, sex=Sex.FEMALE if n % 2 else Sex.MALE,
+                            admitted_on=date(2026, 1 + n, 1))[1] for n, name in enumerate(NAMES)]
+    with db.write() as session:
+        for stay_id in stays[::3]:
+            stay = session.get(Admission, stay_id)
+            stay.terminated_on, stay.termination_reason = date(2026, 11, 1), TerminationReason.REUNIFIED
+    checked = 0
+    for status in ResidentStatus:
+        for text in ("", "s", "si", "sa", "budi sa", "wa", "zzz"):
+            for sex in (None, Sex.FEMALE):
+                for sort in (SortKey.NAME, SortKey.ADMITTED_ON):
+                    query = ResidentQuery(text=text, status=status, sex=sex, sort=sort, limit=2)
+                    everyone = resident_search.search(db, admin, ResidentQuery(
+                        text=text, status=status, sex=sex, sort=sort, limit=1000, with_total=False)).rows
+                    for offset in (0, 2, 40):
+                        page = resident_search.search(db, admin, query.page(offset, 2, with_total=True))
+                        assert page.total == len(everyone), (status, text, sex, sort, offset)
+                        assert page.rows == everyone[offset:offset + 2]
+                        checked += 1
+    assert checked == len(ResidentStatus) * 7 * 2 * 2 * 3
