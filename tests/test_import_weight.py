@@ -26,6 +26,7 @@ START_PATH = (
 HEAVY = (
     "openpyxl", "reportlab", "pandas", "numpy", "alembic", "mako", "psycopg", "psycopg2",
     "keyring", "defusedxml", "PIL", "PySide6.QtPrintSupport", "PySide6.QtPdf",
+    "sqlcipher3",  # only for an encrypted database, imported when one is opened
     "kesos_desktop.excel", "kesos_desktop.reports", "kesos_desktop.services.demo",
     "kesos_desktop.services.attachments",
 )

@@ -17,6 +17,7 @@ job (pg_dump; see docs/BACKUP.md).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -78,18 +79,17 @@ class RestoreResult:
     changes: Changes = field(default_factory=lambda: Changes.of("database"))
 
 
+@functools.cache
 def _driver_errors(name: str) -> tuple[type[Exception], ...]:
-    """sqlite3's error class and sqlcipher3's (an encrypted database raises the latter)."""
+    """sqlite3's error class and sqlcipher3's (an encrypted database raises the latter).
+
+    Looked up when a restore fails, not at import: sqlcipher3 is not needed to start the app."""
     classes = [getattr(sqlite3, name)]
     with contextlib.suppress(ImportError):
         import sqlcipher3
 
         classes.append(getattr(sqlcipher3, name))
     return tuple(classes)
-
-
-_CIPHER_OR_SQLITE_OPERATIONAL = _driver_errors("OperationalError")
-_CIPHER_OR_SQLITE_DATABASE = _driver_errors("DatabaseError")
 
 
 def encrypted_backup_message(file_name: str) -> str:
@@ -176,14 +176,14 @@ def _quiesce(db_path: Path, passphrase: str | None = None) -> None:
         mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         if str(mode).lower() != "delete":
             raise sqlite3.OperationalError("database is locked")
-    except _CIPHER_OR_SQLITE_OPERATIONAL as error:
+    except _driver_errors("OperationalError") as error:
         if "locked" in str(error).lower() or "busy" in str(error).lower():
             raise RestoreRefused(_(
                 "The database is in use by another program (another Kesos Desktop window or a "
                 "command). Close it, then restore again. Nothing was changed."
             )) from error
         raise
-    except _CIPHER_OR_SQLITE_DATABASE as error:  # "file is not a database", "malformed"
+    except _driver_errors("DatabaseError") as error:  # "file is not a database", "malformed"
         raise RestoreRefused(_(
             "The current database is too damaged to be replaced safely from here. Close Kesos "
             "Desktop and run: kesos restore FILE (it offers to replace a damaged database)."
