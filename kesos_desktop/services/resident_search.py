@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from datetime import date
 from weakref import WeakKeyDictionary
 
@@ -74,6 +75,7 @@ SQLITE_FTS_TRIGGERS = {
 }
 
 _modes: WeakKeyDictionary = WeakKeyDictionary()
+_open_counts: WeakKeyDictionary = WeakKeyDictionary()  # engine -> (monotonic time, open stays)
 _modes_lock = threading.Lock()
 
 
@@ -378,7 +380,7 @@ class _Plan:
         self.dense = self.matches is not None and self.matches > DENSE_MATCHES
         self.open_count = None
         if query.status == ResidentStatus.CURRENT:
-            self.open_count = _open_stays(_conn(session))
+            self.open_count = _open_stays_for_plan(session) if query.filtered else _open_stays(_conn(session))
         # Few current residents (a real facility: hundreds): walk their open stays. Many (a
         # large demo): walk the name index and test "has an open stay" per person instead.
         self.few_current = self.open_count is not None and self.open_count <= FEW_CURRENT
@@ -456,9 +458,24 @@ class _Plan:
 
 
 def _open_stays(conn) -> int:
-    return conn.execute(
+    count = conn.execute(
         sa.select(sa.func.count()).select_from(STAY).where(STAY.c.terminated_on.is_(None))
     ).scalar_one()
+    _open_counts[conn.engine] = (time.monotonic(), count)
+    return count
+
+
+PLAN_HINT_SECONDS = 30.0
+
+
+def _open_stays_for_plan(session: Session) -> int:
+    """How many stays are open, only to choose a plan (never shown): a count up to
+    PLAN_HINT_SECONDS old spares a query per keystroke and cannot change which rows match."""
+    conn = _conn(session)
+    counted = _open_counts.get(conn.engine)
+    if counted is not None and time.monotonic() - counted[0] < PLAN_HINT_SECONDS:
+        return counted[1]
+    return _open_stays(conn)
 
 
 def _categories_text(dialect: str):
