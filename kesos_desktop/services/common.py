@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import flag_modified
 
 from kesos_desktop.db.models import Counter, Setting
@@ -22,8 +22,19 @@ def get_or_404(session: Session, model, key, what: str):
 
 
 def check_version(obj, expected_version: int | None) -> None:
-    """Refuse to overwrite a record that someone else saved after the caller read it."""
-    if expected_version is None or obj.version == expected_version:
+    """Refuse to overwrite a record that someone else saved after the caller read it.
+
+    On a server the row is locked and read again first: a save on another workstation that is
+    still committing is waited for, so its author and time can be named (without the lock the
+    race ends in a bare "changed on another workstation"). SQLite's writers already queue on the
+    file's write lock, taken when the transaction began.
+    """
+    if expected_version is None:
+        return
+    session = object_session(obj)
+    if session is not None and obj in session and session.get_bind().dialect.name != "sqlite":
+        session.refresh(obj, with_for_update=True)
+    if obj.version == expected_version:
         return
     when = obj.updated_at.strftime("%d/%m/%Y %H:%M") if obj.updated_at else "?"
     raise ConflictError(

@@ -120,6 +120,9 @@ def test_saves_of_the_same_version_at_the_same_moment(db, admin, workstations):
     final = facility.get_profile(db, admin)
     assert final.city == f"Kota {winner}"
     assert final.version == loaded.version + 1
+    # the loser is told who saved first and when, even when both saves ran at the same moment
+    assert errors[0].changed_by == actors[winner].username
+    assert errors[0].changed_at is not None
 
 
 # ------------------------------------------------------------------ unique counters
