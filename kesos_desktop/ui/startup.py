@@ -136,6 +136,8 @@ class Startup:
             self.settings.save()
 
     def run(self) -> int:
+        if self.args.screenshot:  # no dialog to keep responsive: overlap the opening too
+            self._start_warm_up()
         try:
             db = self._open()
         except KesosError as error:
