@@ -209,6 +209,11 @@ class _Rows(_ServiceRows):
             elif stay.next_admitted:  # readmission closes running aftercare (aftercare.py)
                 status, outcome = AftercareStatus.CLOSED, AftercareOutcome.RETURNED
                 closed = max(stay.next_admitted, stay.terminated)
+            elif follow_ups[-1]["due_on"] < self.today - timedelta(days=90):
+                # missed follow-ups long past: a facility closes the case as lost contact rather
+                # than keep aftercare "running" for years
+                status, outcome = AftercareStatus.CLOSED, AftercareOutcome.LOST
+                closed = follow_ups[-1]["due_on"] + timedelta(days=30)
             else:
                 status = AftercareStatus.ACTIVE
         reunified = stay.reason == TerminationReason.REUNIFIED
