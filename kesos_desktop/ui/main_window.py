@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +27,7 @@ from kesos_desktop.ui.pages.base import Page
 from kesos_desktop.ui.pages.registry import PageSpec, visible_pages
 from kesos_desktop.ui.tasks import run_in_background
 from kesos_desktop.ui.widgets.reminder_badge import ReminderBadge
+from kesos_desktop.ui.window_settings import window_settings
 
 log = logging.getLogger(__name__)
 # The file sync waits until the window has painted and the first page has loaded: it is
@@ -39,10 +40,6 @@ QListWidget#sidebar {{ background: #f3f5f4; border: none; border-right: 1px soli
 QListWidget#sidebar::item {{ padding: 9px 14px; }}
 QListWidget#sidebar::item:selected {{ background: {ACCENT}; color: white; }}
 """
-
-
-def window_settings() -> QSettings:
-    return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
 class MainWindow(QMainWindow):
@@ -240,6 +237,7 @@ class MainWindow(QMainWindow):
         settings = window_settings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
+        settings.sync()  # the settings object outlives the window: write now, not at exit
         super().closeEvent(event)
 
 

@@ -21,7 +21,7 @@ from kesos_desktop.i18n import _, format_number
 from kesos_desktop.services import audit_log
 from kesos_desktop.ui.models.dto_table import Column, DtoTableModel
 from kesos_desktop.ui.pages.admin_audit_breach import OUTPUTS, PersonAccessDialog
-from kesos_desktop.ui.pages.admin_backup import ColumnFitter, progress_fn
+from kesos_desktop.ui.pages.admin_backup import progress_fn
 from kesos_desktop.ui.tasks import Progress, run_in_background
 from kesos_desktop.ui.widgets.form import date_edit
 from kesos_desktop.ui.widgets.messages import Messages, show_error
@@ -74,7 +74,6 @@ class AuditTab(QWidget):
             Column(_("Record"), lambda r: r.entity_id or ""),
             Column(_("Details"), lambda r: r.details_text),
         ])
-        self.fitter = ColumnFitter("audit_table")
         self.table = DataTable("audit_table")
         self.table.set_source_model(self.model)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -221,8 +220,6 @@ class AuditTab(QWidget):
     def _show_page(self, page: audit_log.AuditPage) -> None:
         self.offset, self.total = page.offset, page.total
         self.model.set_rows(page.rows)
-        if page.rows:
-            self.fitter.fit(self.table)
         if page.total == 0:
             self.count.setText(_("No entries match these filters. Click Reset to see all."))
         else:

@@ -41,24 +41,6 @@ def progress_fn(progress: Progress | None):
     return report
 
 
-class ColumnFitter:
-    """Size a table's columns to their first rows, unless the user's own layout was remembered
-    (asked when the table is created: resizing saves a layout straight away)."""
-
-    def __init__(self, name: str):
-        from PySide6.QtCore import QSettings
-
-        settings = QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
-        self.pending = settings.value(f"tables/{name}") is None
-
-    def fit(self, table) -> None:
-        if not self.pending:
-            return
-        self.pending = False
-        for column in range(table.model().columnCount() - 1):  # the last one stretches
-            table.resizeColumnToContents(column)
-
-
 def _make_backup(db, actor, target_dir=None, progress: Progress | None = None):
     return backup.create_backup(db, actor, target_dir, progress_fn(progress))
 
@@ -123,7 +105,6 @@ class BackupTab(QWidget):
             Column(_("Schema"), lambda i: i.schema_revision or "?"),
             Column(_("File"), lambda i: i.name),
         ])
-        self.fitter = ColumnFitter("backups_table")
         self.table = DataTable("backups_table")
         self.table.set_source_model(self.model)
         self.intro = QLabel()
@@ -194,8 +175,6 @@ class BackupTab(QWidget):
 
     def _show(self, infos) -> None:
         self.model.set_rows(infos)
-        if infos:
-            self.fitter.fit(self.table)
         self.count.setText(
             _("{n} backups in the backup folder.").format(n=len(infos)) if infos
             else _("No backups yet. Click Back up now to make the first one.")

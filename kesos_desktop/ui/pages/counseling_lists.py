@@ -66,15 +66,7 @@ def session_columns(with_date: bool = True) -> list[Column]:
 
 def set_widths(table: DataTable, widths: list[int]) -> None:
     """First-use column widths; a layout the user arranged (saved by DataTable) wins."""
-    from PySide6.QtCore import QSettings
-
-    from kesos_desktop import paths
-
-    saved = QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat).value(
-        f"tables/{table.objectName()}")
-    if saved is None:
-        for column, width in enumerate(widths):
-            table.setColumnWidth(column, width)
+    table.first_widths(widths)
 
 
 class SessionsTab(QWidget):

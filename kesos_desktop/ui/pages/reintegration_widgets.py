@@ -123,17 +123,13 @@ class FirstLayout:
     Call right after ``set_source_model`` (which restores a remembered layout)."""
 
     def __init__(self, table, sort_column: int | None, widths: list[int]):
-        from PySide6.QtCore import QSettings, Qt
+        from PySide6.QtCore import Qt
 
-        from kesos_desktop import paths
-
-        settings = QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
-        if settings.value(f"tables/{table.objectName()}") is not None:
+        if table.has_saved_layout():
             return
         if sort_column is not None:
             table.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate(widths):
-            table.setColumnWidth(column, width)
+        table.first_widths(widths)
 
 
 def enum_data(combo: QComboBox, enum_cls):

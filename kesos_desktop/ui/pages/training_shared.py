@@ -105,22 +105,16 @@ def reinstate_session(parent: QWidget, ctx, row: SessionRow) -> bool:
 def setup_table(table, widths: list[int], sort_column: int | None = None,
                 descending: bool = False) -> None:
     """First-use column widths (a layout the user saved wins) and a definite sort order."""
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
 
-    from kesos_desktop import paths
-
-    saved = QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat).value(
-        f"tables/{table.objectName()}")
-    if saved is None:
-        for column, width in enumerate(widths):
-            table.setColumnWidth(column, width)
+    saved = not table.first_widths(widths)
     if sort_column is None:
         table.setSortingEnabled(False)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
         return
     header = table.horizontalHeader()
-    if saved is not None and header.sortIndicatorSection() >= 0:
+    if saved and header.sortIndicatorSection() >= 0:
         table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
     else:
         table.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder if descending

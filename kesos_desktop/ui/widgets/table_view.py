@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
 
-from kesos_desktop import paths
 from kesos_desktop.ui.models.dto_table import SORT_ROLE
+from kesos_desktop.ui.window_settings import window_settings
 
 
 class DataTable(QTableView):
@@ -95,10 +95,25 @@ class DataTable(QTableView):
         super().hideEvent(event)
 
     def _settings(self) -> QSettings:
-        return QSettings(str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat)
+        return window_settings()
+
+    def has_saved_layout(self) -> bool:
+        return self._settings().value(f"tables/{self.objectName()}") is not None
+
+    def first_widths(self, widths: list[int]) -> bool:
+        """Widths a page chose for a table the user has not arranged yet, in place of the
+        automatic fit to the first rows. False (nothing changed) when a layout was saved."""
+        if self.has_saved_layout():
+            return False
+        for column, width in enumerate(widths):
+            self.setColumnWidth(column, width)
+        self._fitted = True
+        return True
 
     def save_layout(self) -> None:
-        self._settings().setValue(f"tables/{self.objectName()}", self.horizontalHeader().saveState())
+        settings = self._settings()
+        settings.setValue(f"tables/{self.objectName()}", self.horizontalHeader().saveState())
+        settings.sync()
 
     def restore_layout(self) -> None:
         state = self._settings().value(f"tables/{self.objectName()}")
