@@ -116,59 +116,13 @@ def query_filters(query) -> list[tuple[str, str]]:
     return filters
 
 
-def _prefetched(source, depth: int = 2):
-    """Items of ``source`` produced in a helper thread while the caller consumes the previous
-    ones (the database reads of the next page overlap the writing of this one). Stops the
-    helper when the consumer stops early (cancel, error)."""
-    import queue
-    import threading
-
-    items: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def put(entry) -> bool:
-        while not stop.is_set():
-            try:
-                items.put(entry, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce():
-        try:
-            for item in source:
-                if not put((True, item)):
-                    return
-            put((True, done))
-        except BaseException as error:  # noqa: BLE001 - handed to the consumer
-            put((False, error))
-        finally:
-            close = getattr(source, "close", None)
-            if close is not None:  # a generator stopped early ends its transaction here, in its thread
-                close()
-
-    worker = threading.Thread(target=produce, name="export-prefetch", daemon=True)
-    worker.start()
-    try:
-        while True:
-            ok, item = items.get()
-            if not ok:
-                raise item
-            if item is done:
-                return
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=5)
-
-
 def export_residents(db, actor: Actor, query, path: str | Path, progress: Progress | None = None,
                      cancelled=None, today=None) -> Path:
     """The registry's current view (search, filters, sort) as the data induk PM, streamed:
-    one streamed query for the whole view (no OFFSET pages), its batches read in a helper
-    thread while the sheet is written, so memory stays flat."""
+    one streamed query for the whole view (no OFFSET pages) read batch by batch as the sheet
+    is written, so memory stays flat. (Reading the next batch in a helper thread was tried:
+    the query is a tenth of the work now, and a third thread wanting the GIL cost more time
+    than the overlap saved and made the GUI thread wait longer.)"""
     from dataclasses import replace
     from datetime import date
 
@@ -178,15 +132,20 @@ def export_residents(db, actor: Actor, query, path: str | Path, progress: Progre
     total = resident_search.search(db, actor, replace(query, offset=0, limit=1, with_total=True)).total or 0
     batches = resident_export_query.register_batches(db, actor, query)
 
-    def rows():
-        for records in _prefetched(batches):
+    def values():
+        for records in batches:
             for record in records:
                 yield resident_values(record, today)
 
     filters = query_filters(query)
     info = export_info(db, actor, _("Residents register (data induk PM)"), filters)
-    written = write_workbook(path, [Sheet(_("Residents"), resident_columns(), rows(), total)], info,
-                             progress, cancelled)
+    rows = values()
+    try:
+        written = write_workbook(path, [Sheet(_("Residents"), resident_columns(), rows, total)], info,
+                                 progress, cancelled)
+    finally:  # cancelled or failed: the read transaction ends here, in this thread
+        rows.close()
+        batches.close()
     outputs.record_export(db, actor, "residents", {"rows": total, "filters": dict(filters)})
     return written
 

@@ -37,7 +37,14 @@ from kesos_desktop.domain.resident_validation import (
 from kesos_desktop.excel import values as v
 from kesos_desktop.excel.reader import MAX_ROWS, Table, column_letter, file_stamp, read_table
 from kesos_desktop.excel.values import CellError, normalize_header
-from kesos_desktop.excel.writer import Column, ColumnKind, ExportInfo, Sheet, write_workbook
+from kesos_desktop.excel.writer import (
+    Column,
+    ColumnKind,
+    ExportInfo,
+    Sheet,
+    write_workbook,
+    yield_gil,
+)
 from kesos_desktop.i18n import N_, _, load_catalog
 from kesos_desktop.services import resident_import
 from kesos_desktop.services.resident_import import Candidate, ImportCounts
@@ -343,6 +350,8 @@ def preview(db, actor: Actor, path: str | Path, mapping: dict[str, int] | None =
     total = len(table.rows)
     for n, (row, cells) in enumerate(table.rows, start=1):
         plans.append(_parse_row(table, row, cells, today))
+        if n % 40 == 0:
+            yield_gil()  # the GUI thread's turn (see writer.yield_gil)
         if n % 500 == 0:
             if cancelled and cancelled():
                 raise resident_import.ImportCancelled()

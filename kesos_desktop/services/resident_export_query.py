@@ -11,6 +11,7 @@ registry's own (``resident_search``): the latest stay, or the one the filters ch
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
@@ -132,7 +133,9 @@ def _as_date(value) -> date | None:
 def _records(rows, categories: dict[int, tuple[PpksCategory, ...]]) -> list[RegisterRecord]:
     lookups = {i: e._value2member_map_ for i, e in _ENUMS.items()}
     records = []
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
+        if n % 250 == 0:
+            time.sleep(0)  # the GUI thread's turn: see excel.writer.yield_gil
         values = list(row)
         for index, lookup in lookups.items():
             code = values[index]

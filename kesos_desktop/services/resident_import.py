@@ -12,6 +12,7 @@ register and is recorded later on the person's file).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -91,38 +92,43 @@ def _chunks(items: Sequence, size: int = BATCH):
 
 
 def _select_in(session: Session, columns: Sequence[sa.Column], key: sa.Column,
-               values: Sequence) -> list[tuple]:
-    """``SELECT columns WHERE key IN values`` in chunks, straight through the driver: building
-    and compiling an expanding IN per chunk cost more than the lookups. Integer and text
-    columns only (the driver's raw values are returned)."""
+               values: Sequence, lower: bool = False) -> list[tuple]:
+    """``SELECT columns WHERE key IN values`` (``lower(key)`` with ``lower``) in chunks,
+    straight through the driver: building and compiling an expanding IN per chunk cost more
+    than the lookups. The driver's raw values are returned (a date is text on SQLite)."""
     bind = session.get_bind()
     preparer = bind.dialect.identifier_preparer
     mark = "?" if bind.dialect.name == "sqlite" else "%s"
     names = ", ".join(preparer.quote(c.name) for c in columns)
     table = preparer.format_table(key.table)
+    where = f"lower({preparer.quote(key.name)})" if lower else preparer.quote(key.name)
     found: list[tuple] = []
     conn = session.connection()
     for chunk in _chunks(values):
-        sql = f"SELECT {names} FROM {table} WHERE {preparer.quote(key.name)} IN ({', '.join([mark] * len(chunk))})"
+        sql = f"SELECT {names} FROM {table} WHERE {where} IN ({', '.join([mark] * len(chunk))})"
         found.extend(conn.exec_driver_sql(sql, tuple(chunk)).all())
     return found
 
 
-def match_in(session: Session, people: Sequence[ResidentInput], today: date) -> list[Match | None]:
-    """For each person, the registered resident they already are (by NIK, else name + birth)."""
+def _as_date(value) -> date | None:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def match_in(session: Session, people: Sequence[ResidentInput], today: date,
+             by_name_too: bool = True) -> list[Match | None]:
+    """For each person, the registered resident they already are (by NIK, else name + birth;
+    by NIK only when not ``by_name_too``)."""
     t = Resident.__table__
     niks = sorted({p.nik for p in people if p.nik})
     by_nik = {nik: Match(rid, reg_no, name, True) for rid, reg_no, name, nik in _select_in(
         session, (t.c.id, t.c.reg_no, t.c.name, t.c.nik), t.c.nik, niks)}
-    names = sorted({_name_key(p.name) for p in people if p.name})
+    names = sorted({_name_key(p.name) for p in people if p.name}) if by_name_too else []
     by_name: dict[tuple, Match] = {}
-    for chunk in _chunks(names):
-        rows = session.execute(
-            sa.select(t.c.id, t.c.reg_no, t.c.name, t.c.birth_date, t.c.birth_year_estimated)
-            .where(sa.func.lower(t.c.name).in_(chunk)))
-        for rid, reg_no, name, birth, year in rows:
-            key = (_name_key(name), birth if birth is not None else year)
-            by_name.setdefault(key, Match(rid, reg_no, name, False))
+    for rid, reg_no, name, birth, year in _select_in(
+            session, (t.c.id, t.c.reg_no, t.c.name, t.c.birth_date, t.c.birth_year_estimated),
+            t.c.name, names, lower=True):
+        key = (_name_key(name), _as_date(birth) if birth is not None else year)
+        by_name.setdefault(key, Match(rid, reg_no, name, False))
     found: list[Match | None] = []
     for person in people:
         nik, second = person_keys(person, today)
@@ -268,13 +274,26 @@ def _insert_new(session: Session, actor: Actor, new: Sequence[Candidate], today:
             {"admission_id": sid, "from_stage": None, "to_stage": stay.stage,
              "changed_on": stay.admitted_on, "user_id": actor.id, "note": _("Admitted (import)")}
             for sid, (_rid, stay) in zip(stay_ids, with_stay, strict=True)])
-        checks = DocumentCheck.__table__
-        for chunk in _chunks(stay_ids, 5000):  # the empty checklist, built inside the database
-            for doc in DocumentType:
-                session.execute(sa.insert(checks).from_select(
-                    ["admission_id", "doc_type", "present"],
-                    sa.select(a.c.id, sa.literal(doc.value), sa.false()).where(a.c.id.in_(chunk))))
+        _empty_checklists(session, stay_ids)
     return ids, len(with_stay)
+
+
+def _empty_checklists(session: Session, stay_ids: Sequence[int]) -> None:
+    """Every document type unchecked for each new stay, built inside the database: one
+    INSERT ... SELECT per 500 stays through the driver (row by row it is twice the work, and
+    SQLAlchemy's expanding IN of thousands of ids cost more to compile than to run)."""
+    bind = session.get_bind()
+    preparer = bind.dialect.identifier_preparer
+    mark = "?" if bind.dialect.name == "sqlite" else "%s"
+    docs = [doc.value for doc in DocumentType]
+    codes = " UNION ALL ".join(f"SELECT {mark} AS code" for _doc in docs)
+    checks, stays = (preparer.format_table(t) for t in (DocumentCheck.__table__, Admission.__table__))
+    conn = session.connection()
+    for chunk in _chunks(stay_ids):
+        conn.exec_driver_sql(
+            f"INSERT INTO {checks} (admission_id, doc_type, present) "
+            f"SELECT s.id, d.code, FALSE FROM {stays} s CROSS JOIN ({codes}) d "
+            f"WHERE s.id IN ({', '.join([mark] * len(chunk))})", (*docs, *chunk))
 
 
 def _update(session: Session, actor: Actor, resident_id: int, person: ResidentInput,
@@ -329,6 +348,8 @@ def write_rows(db: Database, actor: Actor, new: Sequence[Candidate],
     def tick() -> None:
         nonlocal done
         done += 1
+        if done % 50 == 0:
+            time.sleep(0)  # the GUI thread's turn: see excel.writer.yield_gil
         if done % 200 == 0:
             if cancelled and cancelled():
                 raise ImportCancelled()
@@ -337,8 +358,8 @@ def write_rows(db: Database, actor: Actor, new: Sequence[Candidate],
 
     counts = ImportCounts(skipped=skipped)
     with db.write() as session:
-        late = [c for c, m in zip(new, match_in(session, [c.person for c in new], today), strict=True)
-                if m is not None and m.by_nik]
+        late = [c for c, m in zip(new, match_in(session, [c.person for c in new], today, False),
+                                  strict=True) if m is not None and m.by_nik]
         if late:
             from kesos_desktop.domain.errors import ValidationError
 
