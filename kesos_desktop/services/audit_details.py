@@ -112,10 +112,13 @@ def _text(key: str, value) -> str:
         code = DETAIL_CODES.get(key)
         if code is not None and value in code.codes():
             return code(value).label
-        if _ISO_DATE.match(value):
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
-        if _ISO_DATETIME.match(value):
-            return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+        try:  # free text may only look like a date ("2026-02-30" as a title): shown as it is
+            if _ISO_DATE.match(value):
+                return date.fromisoformat(value).strftime("%d/%m/%Y")
+            if _ISO_DATETIME.match(value):
+                return datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+        except ValueError:
+            pass
     return _cut(str(value))
 
 

@@ -46,6 +46,12 @@ def test_unknown_keys_and_values_are_shown_as_stored():
     assert long.startswith("Berkas: xxx") and long.endswith("...") and len(long) < 100
 
 
+def test_text_that_only_looks_like_a_date_is_shown_as_typed():
+    """A title such as "2026-02-30" must not crash the viewer, its export or the breach report."""
+    assert describe_details('{"title": "2026-02-30", "reason": "2026-13-01 10:00"}') == (
+        "Judul: 2026-02-30; Alasan: 2026-13-01 10:00")
+
+
 def test_english_interface_keeps_english_labels():
     i18n.set_language("en")
     assert describe_details('{"rows": 3, "role": ["staff", "admin"]}') == (
