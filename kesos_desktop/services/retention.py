@@ -234,6 +234,12 @@ def _delete_stored_file(session: Session, stored_path: str, sha: str | None) -> 
     return _delete_local(stored_path) or released
 
 
+def _path_in_use(session: Session, stored_path: str) -> bool:
+    return session.execute(sa.select(Attachment.id).where(Attachment.stored_path == stored_path)
+                           .union_all(sa.select(Resident.id).where(Resident.photo_path == stored_path))
+                           .limit(1)).first() is not None
+
+
 def _delete_local(stored_path: str) -> bool:
     base = paths.data_dir().resolve()
     target = (base / stored_path).resolve()
@@ -306,9 +312,15 @@ def _erase(session: Session, person: Resident, stay_ids: list[int],
     person.anonymized_at = now()
     # files: attachments and the photo
     files_deleted = 0
-    # each file once, by its hash (the attachment's own column: older names need not show it)
-    files = {sha: (path, sha) for path, sha in session.execute(
-        sa.select(Attachment.stored_path, Attachment.sha256).where(Attachment.resident_id == rid))}
+    # each content once, by its hash (the attachment's own column: older names need not show
+    # it); the same content kept under a second older name leaves a second local copy
+    files: dict = {}
+    more_copies: list[str] = []
+    for path, sha in session.execute(
+            sa.select(Attachment.stored_path, Attachment.sha256).where(Attachment.resident_id == rid)):
+        if sha in files and files[sha][0] != path:
+            more_copies.append(path)
+        files.setdefault(sha, (path, sha))
     photo = person.photo_path
     person.photo_path = None
     session.execute(sa.delete(Attachment).where(Attachment.resident_id == rid))
@@ -318,6 +330,9 @@ def _erase(session: Session, person: Resident, stay_ids: list[int],
         files.setdefault(photo_sha or photo, (photo, photo_sha))
     for path, sha in files.values():
         files_deleted += _delete_stored_file(session, path, sha)
+    for path in more_copies:
+        if not _path_in_use(session, path):
+            _delete_local(path)
     session.execute(sa.delete(FamilyContact).where(FamilyContact.resident_id == rid))
     session.execute(sa.update(Consent).where(Consent.resident_id == rid)
                     .values(given_by_name="-", notes=None))

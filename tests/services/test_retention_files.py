@@ -69,6 +69,13 @@ def test_anonymisation_removes_documents_and_photo_from_database_and_folder(
                                title="Lama", original_name="lama.pdf",
                                stored_path="attachments/ab/lama.pdf", sha256=old_sha,
                                size_bytes=len(OLD)))
+        # the same scan attached twice under two older names: both copies must go
+        (data_dir / "attachments" / "cd").mkdir(parents=True, exist_ok=True)
+        (data_dir / "attachments" / "cd" / "lama-lagi.pdf").write_bytes(OLD)
+        session.add(Attachment(resident_id=rid, admission_id=stay, doc_type=DocumentType.OTHER,
+                               title="Lama lagi", original_name="lama-lagi.pdf",
+                               stored_path="attachments/cd/lama-lagi.pdf", sha256=old_sha,
+                               size_bytes=len(OLD)))
     photo = sources / "foto.png"
     photo.write_bytes(PHOTO)
     with db.read() as session:
