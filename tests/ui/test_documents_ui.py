@@ -136,3 +136,29 @@ def test_cancelled_export_says_so_and_writes_nothing(qtbot, db, admin, tmp_path,
     page.export_monthly()
     qtbot.waitUntil(lambda: bool(messages), timeout=20000)
     assert "dibatalkan" in messages[0] and not target.exists() and page.last_export is None
+
+
+def test_a_pdf_opened_in_another_program_lives_in_the_private_folder(qtbot, monkeypatch, tmp_path):
+    """Never in the shared temp folder: a case file, or the recovery sheet with its passphrase,
+    must not outlive the session."""
+    import tempfile
+
+    from kesos_desktop.domain.dto import FacilityProfileDTO
+    from kesos_desktop.reports.style import DocumentMeta, build_pdf, para
+    from kesos_desktop.services import file_store
+
+    system_temp = tmp_path / "systemp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    file_store.clear_private_copies()
+    opened = []
+    monkeypatch.setattr(pdf_preview.QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    pdf = build_pdf(DocumentMeta("Uji", FacilityProfileDTO(name="Panti Fiktif"), "admin"),
+                    lambda styles, width: [para("Frasa sandi fiktif", styles.body)])
+    dialog = PdfPreviewDialog("Uji", pdf, "uji.pdf")
+    qtbot.addWidget(dialog)
+    copy = dialog.open_external()
+    assert copy.read_bytes() == pdf and len(opened) == 1
+    assert copy.is_relative_to(file_store.private_root())
+    file_store.clear_private_copies()  # as at exit
+    assert not copy.exists()

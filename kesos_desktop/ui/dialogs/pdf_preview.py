@@ -135,11 +135,18 @@ class PdfPreviewDialog(QDialog):
             return 0
         return render_to_printer(self.document, printer)
 
-    def open_external(self) -> None:
-        handle = tempfile.NamedTemporaryFile(prefix="kesos-", suffix=".pdf", delete=False)
+    def open_external(self) -> Path:
+        """Hand a copy to the system's PDF viewer. The copy goes to this process's private
+        folder (readable by this user only, removed at exit), never to the shared temp folder:
+        a case file or the recovery sheet with its passphrase must not outlive the session."""
+        from kesos_desktop.services import file_store
+
+        handle = tempfile.NamedTemporaryFile(prefix="kesos-", suffix=".pdf", delete=False,
+                                             dir=file_store.private_root())
         with handle:
             handle.write(self.pdf)
         QDesktopServices.openUrl(QUrl.fromLocalFile(handle.name))
+        return Path(handle.name)
 
     # ------------------------------------------------------------------ entry point
 
