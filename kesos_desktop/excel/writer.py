@@ -17,14 +17,17 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from kesos_desktop.i18n import _
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+MAX_CELL_TEXT = 32_767  # Excel's limit: a longer cell makes Excel "repair" the whole file
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="0B6E4F")
 
@@ -74,6 +77,27 @@ def yield_gil() -> None:
     time.sleep(0)
 
 
+def safe_text(text: str) -> str:
+    """Text a cell can hold: control characters (a pasted vertical tab) dropped, cut at Excel's
+    limit with a visible mark. openpyxl refuses such text with an error that quotes the whole
+    cell - a counseling note in the log - and the export would fail."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if len(text) > MAX_CELL_TEXT:
+        mark = " " + _("(cut: too long for one Excel cell)")
+        text = text[:MAX_CELL_TEXT - len(mark)] + mark
+    return text
+
+
+def _set_text(cell: WriteOnlyCell, text: str) -> None:
+    if len(text) > MAX_CELL_TEXT:
+        text = safe_text(text)
+    try:
+        cell.value = text  # checks the characters; may guess a formula or an error code...
+    except IllegalCharacterError:
+        cell.value = safe_text(text)
+    cell.data_type = "s"  # ...but user text is always text: never a formula, never a number
+
+
 def _plain(value: object) -> object:
     if isinstance(value, Enum):
         return getattr(value, "label", value.value)
@@ -100,7 +124,7 @@ class _CellMaker:
             return cell
         if kind is ColumnKind.NUMBER and isinstance(value, int | float):
             return value
-        text = value if isinstance(value, str) else str(value)
+        text = safe_text(value if isinstance(value, str) else str(value))
         if kind is ColumnKind.ID or text.startswith(DANGEROUS_PREFIXES):
             cell = WriteOnlyCell(self.sheet, text)
             cell.data_type = "s"  # never a formula, never a number
@@ -157,8 +181,7 @@ class _RowCells:
                 value = labels.get(value) or self._label(value)
             if type(value) is str:  # most cells: the fast path
                 cell = styled[index] if kinds[index] is identity else plain[index]
-                cell.value = value  # checks the characters; may guess a formula or an error code...
-                cell.data_type = "s"  # ...but user text is always text: never a formula, never a number
+                _set_text(cell, value)
             else:
                 cell = self._fill(index, kinds[index], value)
             cell.row = row_index
@@ -182,8 +205,7 @@ class _RowCells:
             cell.value = value
             return cell
         cell = self.styled[index] if kind is ColumnKind.ID else self.plain[index]
-        cell.value = str(value)
-        cell.data_type = "s"
+        _set_text(cell, str(value))
         return cell
 
 

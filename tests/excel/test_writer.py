@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kesos_desktop.excel.writer import (
+    MAX_CELL_TEXT,
     Column,
     ColumnKind,
     ExportCancelled,
@@ -104,10 +105,13 @@ def test_refilled_cells_keep_each_row_its_own_kind(tmp_path):
     assert ws["D2"].value == 46 and ws["D6"].value == 0
 
 
-def test_an_illegal_character_is_refused_not_written(tmp_path):
-    from openpyxl.utils.exceptions import IllegalCharacterError
-
-    target = tmp_path / "rusak.xlsx"
-    with pytest.raises(IllegalCharacterError):
-        write_workbook(target, [Sheet("PM", COLUMNS, [["Budi\x07", None, None, None]], 1)], INFO)
-    assert not target.exists() and list(tmp_path.iterdir()) == []
+def test_control_characters_are_dropped_and_overlong_text_is_cut(tmp_path):
+    """openpyxl refuses a pasted vertical tab with an error quoting the whole cell (a counseling
+    note would reach the log) and Excel "repairs" a file with a cell over 32,767 characters."""
+    long_note = "catatan " * 5000
+    rows = [["Budi\x07 Santoso\x0b", None, None, None], [long_note, "3273\x0c0101", None, None]]
+    path = write_workbook(tmp_path / "bersih.xlsx", [Sheet("PM", COLUMNS, rows, 2)], INFO)
+    ws = load_workbook(path).worksheets[0]
+    assert ws["A2"].value == "Budi Santoso" and ws["B3"].value == "32730101"
+    assert len(ws["A3"].value) == MAX_CELL_TEXT and ws["A3"].value.startswith("catatan catatan")
+    assert ws["A3"].value.endswith(")")  # the visible "cut" mark
