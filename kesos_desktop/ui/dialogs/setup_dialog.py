@@ -188,6 +188,9 @@ class SetupDialog(QDialog):
         try:
             if self.wants_encryption() and not self.db.encrypted:
                 self._encrypt_database()
+                # Now, not after the setup: should it fail and the user cancel, the encrypted
+                # database stays, and its passphrase must already be on paper.
+                self.offer_recovery_sheet()
             self.actor = auth.setup_facility(self.db, self.request())
         except ValidationError as error:
             self.facility.set_errors(error.field_errors)
@@ -198,8 +201,6 @@ class SetupDialog(QDialog):
         except KesosError as error:
             show_error(self, error)
             return
-        if self.passphrase_text:
-            self.offer_recovery_sheet()
         self.accept()
 
     def _encrypt_database(self) -> None:
@@ -216,7 +217,8 @@ class SetupDialog(QDialog):
         from kesos_desktop.ui.dialogs.pdf_preview import PdfPreviewDialog
 
         try:
-            pdf = encryption.recovery_sheet_bytes(self.db, self.passphrase_text, self.actor.username)
+            pdf = encryption.recovery_sheet_bytes(self.db, self.passphrase_text,
+                                                  self.username.text().strip())
         except KesosError as error:
             show_error(self, error)
             return
