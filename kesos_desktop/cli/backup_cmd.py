@@ -16,7 +16,7 @@ from kesos_desktop.cli.common import acting_user, add_user_option, database_url,
 from kesos_desktop.domain.errors import DatabaseError
 from kesos_desktop.domain.permissions import Action
 from kesos_desktop.i18n import _
-from kesos_desktop.services import auth, backup, session_setup
+from kesos_desktop.services import auth, backup, encryption, session_setup
 from kesos_desktop.services.context import require
 
 
@@ -90,17 +90,19 @@ def _confirm(args, question: str) -> bool:
 def run_restore(args) -> int:
     source = Path(args.file).expanduser()
     info = backup.inspect_backup(source)
+    url = None
     try:
-        db = open_db(args)
+        url = database_url(args)  # an encrypted file: its passphrase, asked once
+        db = session_setup.open_database(url)
     except DatabaseError as error:
-        return _restore_over_unusable(args, source, info, str(error), damaged=True)
+        return _restore_over_unusable(args, source, info, str(error), damaged=True, url=url)
     try:
         if not backup.backup_supported(db):
             raise backup.BackupNotSupported(backup.server_backup_message())
         if auth.needs_setup(db):  # an empty database: nobody to log in as but the backup's users
             db.dispose()
             return _restore_over_unusable(
-                args, source, info, _("the current database is empty"), damaged=False)
+                args, source, info, _("the current database is empty"), damaged=False, url=url)
         actor = acting_user(db, args)
         require(db, actor, Action.RESTORE)
         question = _(
@@ -129,34 +131,26 @@ def _report(result: backup.RestoreResult) -> None:
 
 
 def _restore_over_unusable(
-    args, source: Path, info: backup.BackupInfo, reason: str, damaged: bool
+    args, source: Path, info: backup.BackupInfo, reason: str, damaged: bool,
+    url: str | None = None,
 ) -> int:
     """The current database cannot be opened (damaged) or is empty: the user proves who they
     are against (a copy of) the backup, which must give them the right to restore."""
-    url = database_url(args)
     from sqlalchemy import make_url
 
+    from kesos_desktop.cli import passphrase as keys
+    from kesos_desktop.db.encryption import url_for
+
+    url = url or database_url(args)
     sa_url = make_url(url)
     if sa_url.get_backend_name() != "sqlite" or not sa_url.database:
         raise DatabaseError(reason)
     print(_("The current database cannot be used ({reason}). Your password is checked against "
             "the backup instead.").format(reason=reason), file=sys.stderr)
-    with tempfile.TemporaryDirectory() as folder:
-        from kesos_desktop.db.sqlite_backup import backup_sqlite_file
-
-        try:
-            copy = backup_sqlite_file(source, Path(folder) / "check.db")
-        except DatabaseError as error:
-            raise backup.RestoreRefused(_(
-                "{file} is damaged or incomplete (for example cut short while copying) and "
-                "cannot be restored. Nothing was changed. Choose another backup."
-            ).format(file=source.name)) from error
-        check = session_setup.open_database(f"sqlite:///{copy.as_posix()}")
-        try:
-            actor = acting_user(check, args)
-            require(check, actor, Action.RESTORE)
-        finally:
-            check.dispose()
+    live_key = encryption.passphrase_of_url(url)
+    backup_key = keys.backup_key_for(source, live_key)
+    actor = _check_against_backup(args, source, backup_key)
+    target_key = _target_key(sa_url.database, live_key, backup_key)
     question = _(
         "Replace the unusable database {db} by the backup of {backup}? A copy of the current "
         "files is kept in the backup folder."
@@ -164,8 +158,13 @@ def _restore_over_unusable(
     if not _confirm(args, question):
         print(_("Nothing was changed."))
         return 1
-    result = backup.restore(sa_url.database, source, _progress, damaged=damaged)
-    restored = session_setup.open_database(url)
+    # A live file in another state than the result cannot be checkpointed with the result's
+    # key: its -wal and -shm are moved aside as for a damaged one (it holds no data anyway).
+    result = backup.restore(sa_url.database, source, _progress,
+                            damaged=damaged or target_key != live_key,
+                            passphrase=target_key, backup_passphrase=backup_key)
+    keys.remember_encrypted(sa_url.database, target_key is not None)
+    restored = session_setup.open_database(url_for(sa_url.database, target_key))
     try:
         backup.record_restore(restored, actor, source, {
             "stage": "done", "replaced": "unusable database", "reason": reason[:200],
@@ -175,3 +174,41 @@ def _restore_over_unusable(
         restored.dispose()
     _report(result)
     return 0
+
+
+def _check_against_backup(args, source: Path, backup_key: str | None):
+    """The acting user, logged in against a checked copy of the backup, with the right to
+    restore (the copy stays encrypted if the backup is)."""
+    from kesos_desktop.db.encryption import url_for
+    from kesos_desktop.db.sqlite_backup import backup_sqlite_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            copy = backup_sqlite_file(source, Path(folder) / "check.db", passphrase=backup_key)
+        except DatabaseError as error:
+            raise backup.RestoreRefused(_(
+                "{file} is damaged or incomplete (for example cut short while copying) and "
+                "cannot be restored. Nothing was changed. Choose another backup."
+            ).format(file=source.name)) from error
+        check = session_setup.open_database(url_for(copy, backup_key))
+        try:
+            actor = acting_user(check, args)
+            require(check, actor, Action.RESTORE)
+        finally:
+            check.dispose()
+    return actor
+
+
+def _target_key(path: str, live_key: str | None, backup_key: str | None) -> str | None:
+    """The key the restored database is written under: the live one's; over an unusable
+    database, an encrypted backup stays encrypted (never decrypted on the way), and a database
+    the settings record as encrypted is encrypted again under its passphrase."""
+    from kesos_desktop.cli import passphrase as keys
+
+    if live_key or backup_key:
+        return live_key or backup_key
+    if not keys.settings_say_encrypted(path):
+        return None
+    print(_("The settings say this database is encrypted, so the restored one is encrypted too: "
+            "give its passphrase."), file=sys.stderr)
+    return keys.new_passphrase(encryption.PASSPHRASE_ENV)

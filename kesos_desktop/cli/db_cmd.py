@@ -60,9 +60,15 @@ def run_status(args) -> int:
 def run_copy(args) -> int:
     import sys
 
+    from kesos_desktop.domain.errors import ValidationError
     from kesos_desktop.services import dbcopy
 
     source = session_setup.open_database(database_url(args), upgrade=False)
+    try:
+        dbcopy.refuse_plain_copy(source, args.to)  # before the target file is created
+    except ValidationError:
+        source.dispose()
+        raise
     target = session_setup.open_database(args.to, upgrade=False)
     try:
         result = dbcopy.copy_database(
@@ -84,17 +90,9 @@ def run_copy(args) -> int:
 
 
 def _remember_encrypted(path: str, encrypted: bool) -> None:
-    """Record in this workstation's settings whether its database is encrypted (never the key)."""
-    from pathlib import Path
+    from kesos_desktop.cli.passphrase import remember_encrypted
 
-    from kesos_desktop import paths
-    from kesos_desktop.settings import WorkstationSettings
-
-    settings = WorkstationSettings.load()
-    mine = encryption.database_file(settings.database_url or paths.default_database_url())
-    if mine and Path(mine).resolve() == Path(path).resolve():
-        settings.database_encrypted = encrypted
-        settings.save()
+    remember_encrypted(path, encrypted)
 
 
 def _write_sheet(args, url: str, passphrase: str) -> None:

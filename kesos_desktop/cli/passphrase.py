@@ -70,6 +70,26 @@ def backup_passphrase_for(db, backup_file) -> str | None:
     ``KESOS_BACKUP_PASSPHRASE`` or a prompt. None when none is needed."""
     if not encryption.backup_needs_passphrase(db, backup_file):
         return None
+    return _ask_backup_passphrase(backup_file)
+
+
+def backup_key_for(backup_file, known: str | None) -> str | None:
+    """The key of ``backup_file`` when no database is open (restoring over an empty or damaged
+    one): None for a plain backup, ``known`` (the live key) when it opens it, else
+    ``KESOS_BACKUP_PASSPHRASE`` or a prompt."""
+    from kesos_desktop.db import encryption as crypto
+
+    if not crypto.is_encrypted_file(backup_file):
+        return None
+    if known:
+        try:
+            return encryption.unlock_backup(backup_file, known)
+        except encryption.WrongPassphrase:
+            pass
+    return _ask_backup_passphrase(backup_file)
+
+
+def _ask_backup_passphrase(backup_file) -> str:
     given = os.environ.get(BACKUP_ENV)
     if given is not None:
         try:
@@ -85,3 +105,30 @@ def backup_passphrase_for(db, backup_file) -> str | None:
         except encryption.WrongPassphrase as error:
             print(error, file=sys.stderr)
     raise SystemExit(_("Wrong passphrase {n} times; nothing was opened.").format(n=PROMPT_TRIES))
+
+
+def _is_workstation_database(settings, path: str) -> bool:
+    from pathlib import Path
+
+    from kesos_desktop import paths
+
+    mine = encryption.database_file(settings.database_url or paths.default_database_url())
+    return bool(mine) and Path(mine).resolve() == Path(path).resolve()
+
+
+def settings_say_encrypted(path: str) -> bool:
+    """Whether this workstation's settings record ``path`` (its database) as encrypted."""
+    from kesos_desktop.settings import WorkstationSettings
+
+    settings = WorkstationSettings.load()
+    return settings.database_encrypted and _is_workstation_database(settings, path)
+
+
+def remember_encrypted(path: str, encrypted: bool) -> None:
+    """Record in this workstation's settings whether its database is encrypted (never the key)."""
+    from kesos_desktop.settings import WorkstationSettings
+
+    settings = WorkstationSettings.load()
+    if _is_workstation_database(settings, path) and settings.database_encrypted != encrypted:
+        settings.database_encrypted = encrypted
+        settings.save()

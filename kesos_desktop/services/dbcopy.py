@@ -39,11 +39,27 @@ def _count(conn, table: sa.Table) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
 
 
+@requires(None, reason="checked before the target is even opened")
+def refuse_plain_copy(source: Database, target_url: str) -> None:
+    """An encrypted database is never copied into an unencrypted SQLite file (every record and
+    document would lie on disk in plain). A server target stays allowed: its protection is the
+    server's (access rights, disk encryption), which the message says."""
+    target = sa.make_url(target_url)
+    if source.encrypted and target.get_backend_name() == "sqlite" and target.get_driver_name() != "pysqlcipher":
+        raise ValidationError(_(
+            "The database is encrypted: copying it into a SQLite file would store every record, "
+            "documents included, unencrypted. Copy it to a PostgreSQL server instead (then "
+            "protect that server: who may log in, disk encryption, its backups), or make an "
+            "encrypted backup with kesos backup."
+        ))
+
+
 @requires(None, reason="an administrator's command-line operation on two database files; "
                        "the source's own users are copied, no login is involved")
 def copy_database(
     source: Database, target: Database, progress: Callable[[int, int, str], None] | None = None
 ) -> CopyResult:
+    refuse_plain_copy(source, target.url)
     with translated_errors():
         if migrate.current_revision(source) != migrate.head_revision():
             raise ValidationError(

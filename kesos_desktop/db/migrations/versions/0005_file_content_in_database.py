@@ -17,6 +17,10 @@ a name that is not its hash (older test data) is renamed to ``attachments/xx/<sh
 
 Downgrade writes each referenced content back to its path under the data folder (where missing),
 then drops the table, so going back loses no document on this workstation.
+
+An encrypted (SQLCipher) database never has its contents written out in plain: the upgrade
+keeps a renamed photo only in the database, and the downgrade, which would have to write every
+document out or lose it, refuses (decrypt the database first: ``kesos db decrypt``).
 """
 import hashlib
 import logging
@@ -123,11 +127,16 @@ def _copy_photos(conn) -> tuple[int, int]:
         _store(conn, sha, data, suffix)
         if name.stem != sha:  # find it by its hash from now on, like every newer photo
             canonical = f"attachments/{sha[:2]}/{sha}{suffix}"
-            _write_missing(canonical, data)
+            if not _encrypted(conn):  # an encrypted database: the bytes stay in it only
+                _write_missing(canonical, data)
             conn.execute(sa.text("UPDATE resident SET photo_path = :p WHERE id = :id"),
                          {"p": canonical, "id": resident_id})
         copied += 1
     return copied, missing
+
+
+def _encrypted(conn) -> bool:
+    return conn.dialect.driver == "pysqlcipher"
 
 
 def _write_missing(relative: str, data: bytes) -> None:
@@ -143,6 +152,10 @@ def _write_missing(relative: str, data: bytes) -> None:
 
 def downgrade() -> None:
     conn = op.get_bind()
+    if _encrypted(conn):  # writing every document out in plain would undo the encryption
+        raise RuntimeError(
+            "0005 downgrade refused on an encrypted database: it would write every document "
+            "into the data folder unencrypted. Decrypt first (kesos db decrypt), then downgrade.")
     wanted = conn.execute(sa.text("SELECT stored_path, sha256 FROM attachment")).all()
     wanted += [(path, PurePosixPath(path).stem) for (path,) in conn.execute(sa.text(
         "SELECT photo_path FROM resident WHERE photo_path IS NOT NULL")).all()]
