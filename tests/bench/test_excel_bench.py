@@ -73,68 +73,22 @@ def _baseline_by_hand(path, folder) -> float:
     return timed_ms(run)[0]
 
 
-# first: its peak RSS is then the export's, not what the imports and pandas left behind
-def test_export_100k_residents(qapp, bench_db, tmp_path):
-    from kesos_desktop.excel.exports import resident_columns
-    from kesos_desktop.services import resident_export_query
-
-    db = bench_db.open()
-    actor = bench_actor(db)
-    query = ResidentQuery(status=ResidentStatus.ALL)
-    peak = [rss_mb()]
-    start_rss = peak[0]
-    running = True
-
-    def sample():
-        while running:
-            peak[0] = max(peak[0], rss_mb())
-            time.sleep(0.05)
-
+# first: after pandas is loaded, the GUI thread's collections walk a much bigger heap
+def test_import_10k_gui_stall(qapp, db, staff, register_file):
+    """The wizard's work (read once, check every row, write) in the background, as the app runs it."""
     def work(progress=None):
-        return export_residents(db, actor, query, tmp_path / "pm.xlsx", today=TODAY,
-                                progress=progress.report, cancelled=lambda: progress.cancelled)
+        table = imp.read_register(register_file)
+        checked = imp.preview(db, staff, register_file, table=table, today=TODAY,
+                              progress=lambda d, t: progress.report(d, t))
+        return imp.commit(db, staff, checked, progress=lambda d, t: progress.report(d, t),
+                          cancelled=lambda: progress.cancelled, today=TODAY)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        run = gui_stall.run_with_timer(work)
-    finally:
-        running = False
-        sampler.join()
-    # the same values, fetched beforehand, written by a bare write-only loop
-    values = [resident_values(e, TODAY)
-              for batch in resident_export_query.register_batches(db, actor, query) for e in batch]
-    headers = [c.header for c in resident_columns()]
-    plain = [[getattr(v, "label", v) for v in row] for row in values]
-    del values
-
-    def bare():
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("x")
-        ws.append(headers)
-        for row in plain:
-            ws.append(row)
-        wb.save(tmp_path / "bare.xlsx")
-
-    baseline, baseline_cpu, _ = _cpu_ms(bare)
-    db.dispose()
-    rows = len(plain)
-    record(f"export {rows} residents x 25 columns", run.elapsed_ms, "ms",
-           baseline="bare openpyxl write-only loop", baseline_value=baseline)
-    record(f"export {rows} residents x 25 columns (CPU)", run.cpu_ms, "ms",
-           baseline="bare openpyxl write-only loop (CPU)", baseline_value=baseline_cpu)
-    record(f"export {rows} residents: peak RSS", peak[0], "MB")
-    record(f"export {rows} residents: RSS growth", peak[0] - start_rss, "MB")
-    record(f"export {rows} residents: GUI thread max gap (10 ms timer)", run.max_gap_ms, "ms")
-    print(f"\n[bench] GUI: {run.ticks} ticks, the longest gap ended {run.max_gap_at_ms:.0f} ms in, "
-          f"{run.gaps_over_50ms} gaps over 50 ms", flush=True)
-    print(f"\n[bench] goals: speed >= 0.8x the bare loop (now {baseline / run.elapsed_ms:.2f}x, CPU "
-          f"{baseline_cpu / run.cpu_ms:.2f}x), peak RSS <= 250 MB, GUI max gap <= {gui_stall.GOAL_MS} ms",
-          flush=True)
-    from python_calamine import CalamineWorkbook
-
-    sheet = CalamineWorkbook.from_path(str(run.result)).get_sheet_by_index(0)
-    assert sheet.height == rows + 1  # the header and every resident
+    run = gui_stall.run_with_timer(work)
+    assert run.result.counts.new == IMPORT_ROWS
+    record(f"import {IMPORT_ROWS} residents in the background (wall)", run.elapsed_ms, "ms")
+    record(f"import {IMPORT_ROWS} residents: GUI thread max gap (10 ms timer)", run.max_gap_ms, "ms")
+    print(f"\n[bench] GUI goal: max gap <= {gui_stall.GOAL_MS} ms; {run.ticks} ticks, the longest gap "
+          f"ended {run.max_gap_at_ms:.0f} ms in, {run.gaps_over_50ms} gaps over 50 ms", flush=True)
 
 
 def test_import_10k_register(db, staff, register_file, tmp_path):
@@ -166,25 +120,82 @@ def test_import_10k_register(db, staff, register_file, tmp_path):
           flush=True)
 
 
-def test_import_10k_gui_stall(qapp, db, staff, register_file):
-    """The wizard's work (read once, check every row, write) in the background, as the app runs it."""
-    def work(progress=None):
-        table = imp.read_register(register_file)
-        checked = imp.preview(db, staff, register_file, table=table, today=TODAY,
-                              progress=lambda d, t: progress.report(d, t))
-        return imp.commit(db, staff, checked, progress=lambda d, t: progress.report(d, t),
-                          cancelled=lambda: progress.cancelled, today=TODAY)
-
-    run = gui_stall.run_with_timer(work)
-    assert run.result.counts.new == IMPORT_ROWS
-    record(f"import {IMPORT_ROWS} residents in the background (wall)", run.elapsed_ms, "ms")
-    record(f"import {IMPORT_ROWS} residents: GUI thread max gap (10 ms timer)", run.max_gap_ms, "ms")
-    print(f"\n[bench] GUI goal: max gap <= {gui_stall.GOAL_MS} ms; {run.ticks} ticks, the longest gap "
-          f"ended {run.max_gap_at_ms:.0f} ms in, {run.gaps_over_50ms} gaps over 50 ms", flush=True)
-
-
 def test_reimport_10k_register_is_idempotent(db, staff, register_file):
     imp.import_file(db, staff, register_file, today=TODAY)
     elapsed, (_p, outcome) = timed_ms(lambda: imp.import_file(db, staff, register_file, today=TODAY))
     assert (outcome.counts.new, outcome.counts.skipped) == (0, IMPORT_ROWS)
     record(f"re-import {IMPORT_ROWS} residents (all already registered)", elapsed, "ms")
+
+
+# last: run before the imports, its 940 MB database read left our import slower beside pandas.
+# Its peak RSS here includes what the imports and pandas left; `-k export` gives its own.
+def test_export_100k_residents(qapp, bench_db, tmp_path):
+    from kesos_desktop.excel.exports import resident_columns
+    from kesos_desktop.services import resident_export_query
+
+    db = bench_db.open()
+    actor = bench_actor(db)
+    query = ResidentQuery(status=ResidentStatus.ALL)
+    peak = [rss_mb()]
+    start_rss = peak[0]
+    running = True
+
+    def sample():
+        while running:
+            peak[0] = max(peak[0], rss_mb())
+            time.sleep(0.05)
+
+    def work(progress=None, name="pm.xlsx"):
+        return export_residents(db, actor, query, tmp_path / name, today=TODAY,
+                                progress=progress.report if progress else None,
+                                cancelled=(lambda: progress.cancelled) if progress else None)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:  # timed as the baseline is: this thread, the test session's garbage-collector setting
+        elapsed, cpu, path = _cpu_ms(work)
+    finally:
+        running = False
+        sampler.join()
+    run = gui_stall.run_with_timer(work, name="pm-gui.xlsx")  # again, as the app runs it
+    # the same values, fetched beforehand, written by a bare write-only loop
+    values = [resident_values(e, TODAY)
+              for batch in resident_export_query.register_batches(db, actor, query) for e in batch]
+    headers = [c.header for c in resident_columns()]
+    plain = [[getattr(v, "label", v) for v in row] for row in values]
+    del values
+
+    def bare():
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("x")
+        ws.append(headers)
+        for row in plain:
+            ws.append(row)
+        wb.save(tmp_path / "bare.xlsx")
+
+    baseline, baseline_cpu, _ = _cpu_ms(bare)
+    # once more each, alternated: on a shared machine one run of either can be a third slower
+    again, again_cpu, _ = _cpu_ms(lambda: work(name="pm-2.xlsx"))
+    bare_again, bare_again_cpu, _ = _cpu_ms(bare)
+    elapsed, cpu = min(elapsed, again), min(cpu, again_cpu)
+    baseline, baseline_cpu = min(baseline, bare_again), min(baseline_cpu, bare_again_cpu)
+    db.dispose()
+    rows = len(plain)
+    record(f"export {rows} residents x 25 columns (best of 2)", elapsed, "ms",
+           baseline="bare openpyxl write-only loop", baseline_value=baseline)
+    record(f"export {rows} residents x 25 columns (CPU, best of 2)", cpu, "ms",
+           baseline="bare openpyxl write-only loop (CPU)", baseline_value=baseline_cpu)
+    record(f"export {rows} residents in the background (wall)", run.elapsed_ms, "ms")
+    record(f"export {rows} residents: peak RSS", peak[0], "MB")
+    record(f"export {rows} residents: RSS growth", peak[0] - start_rss, "MB")
+    record(f"export {rows} residents: GUI thread max gap (10 ms timer)", run.max_gap_ms, "ms")
+    print(f"\n[bench] GUI: {run.ticks} ticks, the longest gap ended {run.max_gap_at_ms:.0f} ms in, "
+          f"{run.gaps_over_50ms} gaps over 50 ms", flush=True)
+    print(f"\n[bench] goals: speed >= 0.8x the bare loop (now {baseline / elapsed:.2f}x, CPU "
+          f"{baseline_cpu / cpu:.2f}x), peak RSS <= 250 MB, GUI max gap <= {gui_stall.GOAL_MS} ms",
+          flush=True)
+    from python_calamine import CalamineWorkbook
+
+    assert run.result.exists()
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    assert sheet.height == rows + 1  # the header and every resident
