@@ -8,7 +8,6 @@ above that a person sees the window freeze. GIL-heavy work in the worker shows u
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import time
 from collections.abc import Callable
@@ -68,7 +67,6 @@ def run_with_timer(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> StallRu
     task = (run_in_background(fn, *args, **kwargs).with_progress(parent, "benchmark")
             .on_success(lambda result: finish("result", result))
             .on_failure(lambda error: finish("error", error)))
-    emitted = _count_emits(task)
     was_enabled = gc.isenabled()
     gc.collect()  # the app's collector has been at work since start-up: only the task's garbage counts
     collector = gc_guard.GuiThreadCollector(parent)  # as in the app: collections on this thread
@@ -87,30 +85,9 @@ def run_with_timer(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> StallRu
         gc.disable()
     parent.deleteLater()
     app.processEvents()
-    _give_back_true(emitted[0] + 1)  # the progress reports and the result's signal
     if "error" in outcome:
         raise outcome["error"]
     return StallRun(outcome["result"], (ended - started) * 1000, cpu_ms, gaps[0] * 1000, ticks[0],
                     (worst["at"] - started) * 1000, worst["over_50"])
 
 
-def _count_emits(task) -> list[int]:
-    emitted = [0]
-    report = task.progress._emit
-
-    def counted(*args) -> None:
-        emitted[0] += 1
-        report(*args)
-
-    task.progress._emit = counted
-    return emitted
-
-
-def _give_back_true(count: int) -> None:
-    """PySide6 6.12.0 on Python 3.11: every ``Signal.emit()`` returns ``True`` without a
-    reference of its own, so each call takes one reference from ``True``; after some hundreds
-    of progress reports the interpreter aborts ("bool_dealloc: deallocating True or False").
-    The app has the same problem (``ui/tasks.py``); here the references the benchmark's own
-    emits took are given back so the run ends cleanly."""
-    for _ in range(count):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
