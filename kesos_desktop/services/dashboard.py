@@ -143,7 +143,7 @@ def _assessment_overdue_condition(session: Session, today: date):
 
 def _latest_review_on():
     """The review date of the stay's latest plan version: one probe of
-    ix_intervention_plan_review (0007) per open stay, no join of every plan version."""
+    ix_intervention_plan_review (0006) per open stay, no join of every plan version."""
     return (sa.select(InterventionPlan.review_on).where(InterventionPlan.admission_id == Admission.id)
             .order_by(InterventionPlan.plan_version.desc()).limit(1).scalar_subquery())
 

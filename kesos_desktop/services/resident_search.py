@@ -214,7 +214,7 @@ def text_match_count(session: Session, mode: str, text: str) -> int | None:
 
 def consent_on_record(resident_id):
     """SQL 1 when the person's latest consent (by date given) is not withdrawn, else 0: the rule
-    of ``services.consent``, as one probe of ix_consent_latest (0007) per person."""
+    of ``services.consent``, as one probe of ix_consent_latest (0006) per person."""
     c = LATEST_CONSENT.c
     latest = (sa.select(sa.case((c.withdrawn_on.is_(None), 1), else_=0))
               .where(c.resident_id == resident_id)

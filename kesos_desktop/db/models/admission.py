@@ -49,7 +49,7 @@ class Admission(Versioned, Base):
         ),
         sa.Index("ix_admission_admitted_on", "admitted_on"),
         sa.Index("ix_admission_open", "terminated_on", "resident_id"),
-        sa.Index("ix_admission_caseload", "case_manager_id", "terminated_on"),  # a counselor's open cases (0007)
+        sa.Index("ix_admission_caseload", "case_manager_id", "terminated_on"),  # a counselor's open cases (0006)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

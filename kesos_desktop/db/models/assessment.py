@@ -46,7 +46,7 @@ class InterventionPlan(Versioned, Base):
     __tablename__ = "intervention_plan"
     __table_args__ = (
         sa.UniqueConstraint("admission_id", "plan_version"),
-        # the latest version's review date from the index alone (0007)
+        # the latest version's review date from the index alone (0006)
         sa.Index("ix_intervention_plan_review", "admission_id", "plan_version", "review_on"),
     )
 

@@ -65,7 +65,7 @@ class SessionParticipant(Base):
 
     __table_args__ = (
         sa.Index("ix_session_participant_admission", "admission_id"),
-        sa.Index("ix_session_participant_stay", "admission_id", "session_id"),  # covering (0007)
+        sa.Index("ix_session_participant_stay", "admission_id", "session_id"),  # covering (0006)
     )
 
 

@@ -81,7 +81,7 @@ class FollowUp(Versioned, Base):
             "done_on IS NULL OR condition IS NOT NULL", name="done_has_condition"
         ),
         sa.Index("ix_follow_up_due", "done_on", "due_on"),
-        sa.Index("ix_follow_up_pending", "done_on", "due_on", "admission_id"),  # covering (0007)
+        sa.Index("ix_follow_up_pending", "done_on", "due_on", "admission_id"),  # covering (0006)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -37,7 +37,7 @@ class Resident(Versioned, Base):
         ),
         sa.Index("ix_resident_name", "name"),
         # who else uses a photo's bytes (file_store.still_used: a prefix match on the hash
-        # name); the pattern operator class lets PostgreSQL's LIKE use it too (0006)
+        # name); the pattern operator class lets PostgreSQL's LIKE use it too (0007)
         sa.Index("ix_resident_photo_path", "photo_path",
                  postgresql_ops={"photo_path": "varchar_pattern_ops"}),
     )
@@ -114,7 +114,7 @@ class Consent(Timestamped, Base):
     """Consent to care and to processing personal data (UU PDP), per stay."""
 
     __tablename__ = "consent"
-    # a person's latest consent and whether it is withdrawn, from the index alone (0007)
+    # a person's latest consent and whether it is withdrawn, from the index alone (0006)
     __table_args__ = (sa.Index("ix_consent_latest", "resident_id", "given_on", "id", "withdrawn_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,7 +149,7 @@ class Attachment(Base):
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     original_name: Mapped[str] = mapped_column(sa.String(260), nullable=False)
     stored_path: Mapped[str] = mapped_column(sa.String(400), nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False, index=True)  # 0006
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False, index=True)  # 0007
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     added_at: Mapped[datetime] = mapped_column(sa.DateTime, default=now, nullable=False)

@@ -1,12 +1,8 @@
 """indexes to find who still uses a file: attachment.sha256 and resident.photo_path
 
-Revision ID: 0006
-Revises: 0007
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07 02:05:00
-
-Numbered 0006 as planned with 0005's file contents, but 0007 (dashboard indexes, also revising
-0005) landed first: this one follows it, so that there is one head and a database already at
-0007 still gets these indexes.
 
 Since 0005 a file's bytes live once in ``file_content``; removing an attachment, replacing a
 photo or anonymising a person frees them only when no other attachment (same SHA-256) and no
@@ -21,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0006'
-down_revision: str | None = '0007'
+revision: str = '0007'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

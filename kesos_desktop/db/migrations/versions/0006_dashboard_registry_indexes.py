@@ -1,6 +1,6 @@
 """covering indexes for the dashboard and the registry's consent marker
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-07 02:20:00
 
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0007'
+revision: str = '0006'
 down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
