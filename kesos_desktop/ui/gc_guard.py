@@ -10,17 +10,30 @@ generation, whenever the counts say Python would have.
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QObject, QTimer
 
 CHECK_INTERVAL_MS = 500
 
 
+FULL_COLLECTION_GAP_S = 60.0  # a full collection of a big heap stalls the window 150-200 ms
+_last_full = [float("-inf")]
+
+
 def collect_if_due() -> int:
-    """Collect the oldest generation whose threshold is crossed; must run on the GUI thread."""
+    """Collect the oldest generation whose threshold is crossed; must run on the GUI thread.
+
+    Python itself runs a full collection only when many long-lived objects are new; that count
+    is not exposed, so full collections are spaced by time instead."""
     thresholds = gc.get_threshold()
     counts = gc.get_count()
-    for generation in (2, 1, 0):
+    if thresholds[2] and counts[2] > thresholds[2]:
+        now = time.monotonic()
+        if now - _last_full[0] >= FULL_COLLECTION_GAP_S:
+            _last_full[0] = now
+            return gc.collect(2)
+    for generation in (1, 0):
         if thresholds[generation] and counts[generation] > thresholds[generation]:
             return gc.collect(generation)
     return 0
