@@ -169,8 +169,8 @@ def open_note(
 
 def record_note_reads(session: Session, actor: Actor, session_ids: Iterable[int], via: str) -> None:
     """One ``read_note`` row per note shown (search results: never the search words)."""
-    for session_id in session_ids:
-        audit.record(session, actor, "read_note", NOTE_ENTITY, session_id, {"via": via})
+    audit.record_many(session, actor, "read_note", NOTE_ENTITY,
+                      [(session_id, {"via": via}) for session_id in session_ids])
 
 
 def open_assessment(session: Session, actor: Actor, assessment_id: int, via: str) -> bool:

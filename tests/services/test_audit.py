@@ -354,3 +354,20 @@ def test_export_refuses_more_rows_than_a_sheet_holds(db, admin, tmp_path, monkey
     with pytest.raises(ValidationError, match="Excel"):
         audit_log.export_xlsx(db, admin, tmp_path / "audit.xlsx")
     assert not list(tmp_path.glob("audit*"))
+
+
+def test_rows_written_together_keep_the_chain(db, admin):
+    """An export that reads many notes writes its read_note rows in one go, still chained."""
+    _add_rows(db, admin)
+    with db.write() as session:
+        audit.record(session, admin, "update", "resident", 1, {"name": ["A", "B"]})
+        written = audit.record_many(session, admin, "read_note", "counseling_note",
+                                    [(n, {"via": "excel_export"}) for n in range(1, 51)])
+        audit.record(session, admin, "export", "counseling_sessions", None, {"rows": 50})
+    assert written == 50
+    with db.read() as session:
+        rows = session.execute(sa.select(AuditEntry).order_by(AuditEntry.id)).scalars().all()
+    for before, after in zip(rows, rows[1:], strict=False):
+        assert after.prev_hash == before.hash
+    assert [r.entity_id for r in rows if r.action == "read_note"] == [str(n) for n in range(1, 51)]
+    assert audit_log.verify(db, admin).ok
