@@ -29,6 +29,16 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+
+def _refused(args, error: Exception) -> int:
+    """A file that cannot be read at all: exit code 2, said in JSON or on stderr."""
+    if args.json:
+        print(json.dumps({"new": 0, "updated": 0, "skipped": 0, "refused": str(error),
+                          "errors": []}, ensure_ascii=False))
+    else:
+        print(str(error), file=sys.stderr)
+    return 2
+
 def run(args) -> int:
     if args.what != "residents":
         return _run_training(args)
@@ -43,12 +53,7 @@ def run(args) -> int:
                 db, actor, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid,
                 on_duplicate=imp.OnDuplicate(args.on_duplicate), errors_out=args.errors_out)
         except FileRefused as error:
-            if args.json:
-                print(json.dumps({"new": 0, "updated": 0, "skipped": 0, "refused": str(error),
-                                  "errors": []}, ensure_ascii=False))
-            else:
-                print(str(error), file=sys.stderr)
-            return 2
+            return _refused(args, error)
     finally:
         db.dispose()
     counts = outcome.counts
@@ -95,12 +100,7 @@ def _run_training(args) -> int:
                                                skip_invalid=args.skip_invalid,
                                                errors_out=args.errors_out)
         except FileRefused as error:
-            if args.json:
-                print(json.dumps({"new": 0, "updated": 0, "skipped": 0, "refused": str(error),
-                                  "errors": []}, ensure_ascii=False))
-            else:
-                print(str(error), file=sys.stderr)
-            return 2
+            return _refused(args, error)
     finally:
         db.dispose()
     counts = outcome.counts
